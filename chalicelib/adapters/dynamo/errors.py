@@ -1,0 +1,64 @@
+"""The one place where DynamoDB's errors become domain errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from pynamodb.exceptions import PynamoDBException, TransactWriteError
+
+from chalicelib.domain.errors import Conflict, Unavailable
+
+_THROTTLING = {
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+}
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def cancellation_reasons(exc: PynamoDBException) -> list[str]:
+    """The per-item codes of a cancelled transaction ('None' for items that were fine)."""
+    if isinstance(exc, TransactWriteError):
+        return [r.code if r is not None else "None" for r in (exc.cancellation_reasons or [])]
+    return []
+
+
+def is_conditional_failure(exc: PynamoDBException) -> bool:
+    if exc.cause_response_code == "ConditionalCheckFailedException":
+        return True
+    return "ConditionalCheckFailed" in cancellation_reasons(exc)
+
+
+@contextmanager
+def translated(action: str) -> Iterator[None]:
+    """Run a DynamoDB call and re-raise its failure as Conflict or Unavailable."""
+    try:
+        yield
+    except PynamoDBException as exc:
+        if is_conditional_failure(exc):
+            raise Conflict(f"{action}: the item changed or already exists") from exc
+        code = exc.cause_response_code or (type(exc.cause).__name__ if exc.cause else "")
+        if code in _THROTTLING or "Throttl" in str(code):
+            raise Unavailable(f"{action}: DynamoDB is throttling ({code})") from exc
+        raise Unavailable(f"{action}: DynamoDB failed ({code or exc.msg})") from exc
+
+
+def dynamo_call(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Decorator form of ``translated`` for repository methods."""
+
+    def wrap(func: Callable[P, R]) -> Callable[P, R]:
+        @wraps(func)
+        def inner(*args: P.args, **kwargs: P.kwargs) -> R:
+            with translated(action):
+                return func(*args, **kwargs)
+
+        return inner
+
+    return wrap

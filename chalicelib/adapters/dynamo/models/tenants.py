@@ -1,0 +1,73 @@
+"""Tenants, their users and their phone numbers."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+
+from chalicelib.adapters.dynamo.base import HotlineModel
+
+
+class TenantByAccount(GlobalSecondaryIndex["TenantModel"]):
+    class Meta:
+        index_name = "by_account"
+        projection = AllProjection()
+
+    twilio_account_sid = UnicodeAttribute(hash_key=True)
+
+
+class TenantModel(HotlineModel):
+    class Meta:
+        base_name = "tenants"
+
+    tenant_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    timezone = UnicodeAttribute(default="UTC")
+    status = UnicodeAttribute(default="active")
+    created_at = NumberAttribute()
+    twilio_account_sid = UnicodeAttribute()
+    twilio_auth_token = UnicodeAttribute()
+    profile = JSONAttribute(default=dict)
+    by_account = TenantByAccount()
+
+
+class UserByEmail(GlobalSecondaryIndex["UserModel"]):
+    class Meta:
+        index_name = "by_email"
+        projection = AllProjection()
+
+    email = UnicodeAttribute(hash_key=True)
+
+
+class UserModel(HotlineModel):
+    class Meta:
+        base_name = "users"
+
+    tenant_id = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute(range_key=True)
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    role = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    mobile = UnicodeAttribute(null=True)
+    created_at = NumberAttribute()
+    by_email = UserByEmail()
+
+
+class PhoneNumberModel(HotlineModel):
+    """The carrier's entry point: keyed by the E.164 number, which names its tenants."""
+
+    class Meta:
+        base_name = "numbers"
+
+    number = UnicodeAttribute(hash_key=True)
+    tenant_id = UnicodeAttribute()
+    flow_id = UnicodeAttribute(null=True)
+    sms_flow_id = UnicodeAttribute(null=True)
+    shared_tenants = ListAttribute(of=UnicodeAttribute, default=list)
+    friendly_name = UnicodeAttribute(null=True)
