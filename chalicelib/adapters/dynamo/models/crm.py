@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.adapters.dynamo.base import HotlineModel
@@ -44,7 +44,11 @@ class InteractionByTime(GlobalSecondaryIndex["InteractionModel"]):
 
 
 class InteractionModel(HotlineModel):
-    """One call, SMS conversation, voicemail or callback. Keyed by the carrier's SID."""
+    """One call, SMS conversation, voicemail or callback, keyed by the carrier's SID.
+
+    Each fact is its own attribute so that concurrent webhooks (status callback, wrap-up,
+    queue events) update disjoint attributes with UpdateItem and never overwrite each other.
+    """
 
     class Meta:
         base_name = "interactions"
@@ -53,10 +57,25 @@ class InteractionModel(HotlineModel):
     interaction_id = UnicodeAttribute(range_key=True)
     tenant_contact = UnicodeAttribute()
     contact_id = UnicodeAttribute()
+    contact_phone = UnicodeAttribute()
+    business_number = UnicodeAttribute(null=True)
     channel = UnicodeAttribute()
     direction = UnicodeAttribute()
     status = UnicodeAttribute()
     started_at = NumberAttribute()
-    data = JSONAttribute(default=dict)
+    queue = UnicodeAttribute(null=True)
+    task_id = UnicodeAttribute(null=True)
+    queued_at = NumberAttribute(null=True)
+    answered_at = NumberAttribute(null=True)
+    ended_at = NumberAttribute(null=True)
+    duration_seconds = NumberAttribute(null=True)
+    agent_id = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute(null=True)
+    disposition = UnicodeAttribute(null=True)
+    notes = UnicodeAttribute(null=True)
+    wrapped_up_at = NumberAttribute(null=True)
+    recording_url = UnicodeAttribute(null=True)
+    transcription = UnicodeAttribute(null=True)
+    summary = UnicodeAttribute(null=True)
     by_contact = InteractionByContact()
     by_time = InteractionByTime()

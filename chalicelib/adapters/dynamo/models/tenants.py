@@ -59,6 +59,14 @@ class UserModel(HotlineModel):
     by_email = UserByEmail()
 
 
+class NumberByTenant(GlobalSecondaryIndex["PhoneNumberModel"]):
+    class Meta:
+        index_name = "by_tenant"
+        projection = AllProjection()
+
+    tenant_id = UnicodeAttribute(hash_key=True)
+
+
 class PhoneNumberModel(HotlineModel):
     """The carrier's entry point: keyed by the E.164 number, which names its tenants."""
 
@@ -71,3 +79,4 @@ class PhoneNumberModel(HotlineModel):
     sms_flow_id = UnicodeAttribute(null=True)
     shared_tenants = ListAttribute(of=UnicodeAttribute, default=list)
     friendly_name = UnicodeAttribute(null=True)
+    by_tenant = NumberByTenant()

@@ -1,0 +1,133 @@
+"""Tenants, users and phone numbers in DynamoDB; returns domain objects."""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import PynamoDBException
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.dynamo.base import connection
+from chalicelib.adapters.dynamo.errors import dynamo_call, is_conditional_failure, translated
+from chalicelib.adapters.dynamo.models.tenants import PhoneNumberModel, TenantModel, UserModel
+from chalicelib.config import Settings
+from chalicelib.domain.errors import Conflict
+from chalicelib.domain.identity import PhoneNumber, Role, Tenant, User
+
+
+def _tenant(m: TenantModel) -> Tenant:
+    return Tenant(tenant_id=m.tenant_id, name=m.name, timezone=m.timezone,
+                  twilio_account_sid=m.twilio_account_sid,
+                  twilio_auth_token=m.twilio_auth_token, status=m.status,
+                  created_at=float(m.created_at), profile=dict(m.profile or {}))
+
+
+def _user(m: UserModel) -> User:
+    return User(tenant_id=m.tenant_id, user_id=m.user_id, email=m.email, name=m.name,
+                role=Role(m.role), password_hash=m.password_hash, mobile=m.mobile,
+                created_at=float(m.created_at))
+
+
+def _number(m: PhoneNumberModel) -> PhoneNumber:
+    return PhoneNumber(number=m.number, tenant_id=m.tenant_id, flow_id=m.flow_id,
+                       sms_flow_id=m.sms_flow_id, shared_tenants=tuple(m.shared_tenants or ()),
+                       friendly_name=m.friendly_name)
+
+
+def _tenant_model(t: Tenant) -> TenantModel:
+    return TenantModel(t.tenant_id, name=t.name, timezone=t.timezone, status=t.status,
+                       created_at=int(t.created_at), twilio_account_sid=t.twilio_account_sid,
+                       twilio_auth_token=t.twilio_auth_token, profile=dict(t.profile))
+
+
+def _user_model(u: User) -> UserModel:
+    return UserModel(u.tenant_id, u.user_id, email=u.email.lower(), name=u.name,
+                     role=u.role.value, password_hash=u.password_hash, mobile=u.mobile,
+                     created_at=int(u.created_at))
+
+
+class TenantRepository:
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+
+    @dynamo_call("get tenant")
+    def get(self, tenant_id: str) -> Tenant | None:
+        try:
+            return _tenant(TenantModel.get(tenant_id))
+        except TenantModel.DoesNotExist:
+            return None
+
+    @dynamo_call("find tenant by account")
+    def by_account(self, account_sid: str) -> Tenant | None:
+        for model in TenantModel.by_account.query(account_sid, limit=1):
+            return _tenant(model)
+        return None
+
+    @dynamo_call("save tenant")
+    def save(self, tenant: Tenant) -> None:
+        _tenant_model(tenant).save()
+
+    @dynamo_call("update tenant profile")
+    def update_profile(self, tenant_id: str, profile: dict[str, object],
+                       timezone: str | None = None) -> None:
+        actions = [TenantModel.profile.set(profile)]
+        if timezone:
+            actions.append(TenantModel.timezone.set(timezone))
+        TenantModel(tenant_id).update(actions=actions, condition=TenantModel.tenant_id.exists())
+
+    def create_with_owner(self, tenant: Tenant, owner: User) -> None:
+        """Create a tenant and its owner together; the email must be new."""
+        with translated("create tenant"):
+            self._ensure_email_free(owner.email)
+            with TransactWrite(connection=connection(self._settings)) as tx:
+                tx.save(_tenant_model(tenant), condition=TenantModel.tenant_id.does_not_exist())
+                tx.save(_user_model(owner), condition=UserModel.user_id.does_not_exist())
+
+    # --- users ----------------------------------------------------------------------
+    def _ensure_email_free(self, email: str) -> None:
+        if self.user_by_email(email) is not None:
+            raise Conflict("that email is already registered")
+
+    def add_user(self, user: User) -> None:
+        with translated("add user"):
+            self._ensure_email_free(user.email)
+            try:
+                _user_model(user).save(condition=UserModel.user_id.does_not_exist())
+            except PynamoDBException as exc:
+                if is_conditional_failure(exc):
+                    raise Conflict("that user already exists") from exc
+                raise
+
+    @dynamo_call("find user by email")
+    def user_by_email(self, email: str) -> User | None:
+        for model in UserModel.by_email.query(email.strip().lower(), limit=1):
+            return _user(model)
+        return None
+
+    @dynamo_call("get user")
+    def get_user(self, tenant_id: str, user_id: str) -> User | None:
+        try:
+            return _user(UserModel.get(tenant_id, user_id))
+        except UserModel.DoesNotExist:
+            return None
+
+    @dynamo_call("list users")
+    def list_users(self, tenant_id: str) -> list[User]:
+        return [_user(m) for m in UserModel.query(tenant_id)]
+
+    # --- numbers --------------------------------------------------------------------
+    @dynamo_call("get number")
+    def number(self, number: str) -> PhoneNumber | None:
+        try:
+            return _number(PhoneNumberModel.get(number))
+        except PhoneNumberModel.DoesNotExist:
+            return None
+
+    @dynamo_call("save number")
+    def save_number(self, number: PhoneNumber) -> None:
+        PhoneNumberModel(number.number, tenant_id=number.tenant_id, flow_id=number.flow_id,
+                         sms_flow_id=number.sms_flow_id,
+                         shared_tenants=list(number.shared_tenants),
+                         friendly_name=number.friendly_name).save()
+
+    @dynamo_call("list numbers")
+    def numbers_of(self, tenant_id: str) -> list[PhoneNumber]:
+        return [_number(m) for m in PhoneNumberModel.by_tenant.query(tenant_id)]

@@ -1,0 +1,107 @@
+"""The Twilio-facing edge: parse the form, verify the signature, answer TwiML, never a 500.
+
+Every Twilio route calls ``answer(request, handler, channel)``. Unsigned or forged
+requests get 403. Anything Hotline cannot serve becomes a polite TwiML answer, so the
+caller never hears Twilio's application-error message.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from urllib.parse import parse_qsl
+
+from chalice.app import Request, Response
+
+from chalicelib.domain.errors import Forbidden, HotlineError, InvalidInput, NotFound
+from chalicelib.domain.phone import mask
+from chalicelib.services.webhook_gate import Webhook
+
+log = logging.getLogger("hotline.twilio")
+
+FORM = ["application/x-www-form-urlencoded"]
+VOICE_SORRY = "Sorry, we can't take your call right now. Please try again later. Goodbye."
+VOICE_NOT_IN_SERVICE = "Sorry, the number you have called is not in service. Goodbye."
+SMS_SORRY = "Sorry, we couldn't process your message. Please try again later."
+
+
+def polite_voice(text: str = VOICE_SORRY) -> str:
+    from twilio.twiml.voice_response import VoiceResponse
+
+    response = VoiceResponse()
+    response.say(text)
+    response.hangup()
+    return str(response)
+
+
+def polite_messaging(text: str | None = None) -> str:
+    from twilio.twiml.messaging_response import MessagingResponse
+
+    response = MessagingResponse()
+    if text:
+        response.message(text)
+    return str(response)
+
+
+def twiml(body: str, status: int = 200) -> Response:
+    return Response(body=body, status_code=status, headers={"Content-Type": "text/xml"})
+
+
+def parse_form(request: Request) -> dict[str, str]:
+    raw = request.raw_body or b""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput("the form body is not UTF-8") from exc
+    try:
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text))
+    except ValueError as exc:
+        raise InvalidInput("the form body is malformed") from exc
+    return dict(pairs)
+
+
+def query_pairs(request: Request) -> list[tuple[str, str]]:
+    params = request.query_params
+    if not params:
+        return []
+    return [(key, value) for key in params for value in params.getlist(key)]
+
+
+def fallback(channel: str, exc: Exception | None = None) -> str:
+    if channel == "sms":
+        return polite_messaging(SMS_SORRY)
+    if channel == "status":
+        return polite_messaging()
+    if isinstance(exc, NotFound) and "number" in exc.message:
+        return polite_voice(VOICE_NOT_IN_SERVICE)
+    return polite_voice()
+
+
+def answer(request: Request, handler: Callable[[Webhook], str], channel: str = "voice") -> Response:
+    """Verify and run one Twilio webhook. ``channel`` picks the fallback: voice|sms|status."""
+    from chalicelib.wiring import get_webhook_gate
+
+    try:
+        params = parse_form(request)
+    except InvalidInput as exc:
+        log.warning("malformed Twilio webhook on %s: %s", request.path, exc.message)
+        return twiml(fallback(channel), status=400)
+    try:
+        hook = get_webhook_gate().verify(
+            request.path, query_pairs(request), params,
+            (request.headers or {}).get("x-twilio-signature", ""))
+    except Forbidden as exc:
+        log.warning("rejected Twilio webhook on %s: %s", request.path, exc.message)
+        return Response(body={"error": "forbidden", "message": exc.message}, status_code=403)
+    except HotlineError as exc:
+        log.error("could not verify webhook on %s: %s", request.path, exc.message)
+        return twiml(fallback(channel, exc))
+    try:
+        return twiml(handler(hook))
+    except HotlineError as exc:
+        log.warning("webhook %s for %s answered politely: %s: %s", request.path,
+                    mask(params.get("From")), type(exc).__name__, exc.message)
+        return twiml(fallback(channel, exc))
+    except Exception:
+        log.exception("webhook %s failed for %s", request.path, mask(params.get("From")))
+        return twiml(fallback(channel))

@@ -1,0 +1,146 @@
+"""CRM use cases: every interaction recorded, with its timings, agent and wrap-up."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from chalicelib.domain.crm import (
+    Contact,
+    Interaction,
+    contact_id_for,
+    outcome_for_final_status,
+)
+from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.phone import to_e164
+
+
+class CrmStore(Protocol):
+    def touch_contact(self, tenant_id: str, phone: str, at: float) -> Contact: ...
+    def get_contact(self, tenant_id: str, contact_id: str) -> Contact | None: ...
+    def update_contact(self, tenant_id: str, contact_id: str,
+                       changes: dict[str, str]) -> Contact: ...
+    def create_interaction(self, interaction: Interaction) -> bool: ...
+    def update_interaction(self, tenant_id: str, interaction_id: str, changes: dict[str, Any],
+                           only_if_absent: tuple[str, ...] = ()) -> Interaction: ...
+    def get_interaction(self, tenant_id: str, interaction_id: str) -> Interaction | None: ...
+    def list_for_contact(self, tenant_id: str, contact_id: str,
+                         limit: int = 50) -> list[Interaction]: ...
+    def list_recent(self, tenant_id: str, since: float, limit: int = 200
+                    ) -> list[Interaction]: ...
+
+
+DISPOSITION_MAX = 64
+NOTES_MAX = 4000
+
+
+class CrmService:
+    def __init__(self, store: CrmStore, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
+        self.clock = clock
+
+    # --- reading --------------------------------------------------------------------
+    def find_contact(self, tenant_id: str, phone: str) -> Contact:
+        number = to_e164(phone)
+        contact = self.store.get_contact(tenant_id, contact_id_for(tenant_id, number))
+        if contact is None:
+            raise NotFound("no contact with that number")
+        return contact
+
+    def get_contact(self, tenant_id: str, contact_id: str) -> Contact:
+        contact = self.store.get_contact(tenant_id, contact_id)
+        if contact is None:
+            raise NotFound(f"contact {contact_id} not found")
+        return contact
+
+    def interactions_of(self, tenant_id: str, contact_id: str) -> list[Interaction]:
+        self.get_contact(tenant_id, contact_id)
+        return self.store.list_for_contact(tenant_id, contact_id)
+
+    def get_interaction(self, tenant_id: str, interaction_id: str) -> Interaction:
+        found = self.store.get_interaction(tenant_id, interaction_id)
+        if found is None:
+            raise NotFound(f"interaction {interaction_id} not found")
+        return found
+
+    def update_contact(self, tenant_id: str, contact_id: str, body: dict[str, Any]) -> Contact:
+        allowed = {"name", "email", "notes"}
+        changes = {k: str(v)[:NOTES_MAX] for k, v in body.items() if k in allowed and v is not None}
+        unknown = set(body) - allowed
+        if unknown:
+            names = sorted(unknown)
+            raise InvalidInput(f"unknown fields: {', '.join(names)}", path=names[0])
+        if not changes:
+            raise InvalidInput("nothing to update: send name, email or notes")
+        return self.store.update_contact(tenant_id, contact_id, changes)
+
+    # --- recording ------------------------------------------------------------------
+    def new_interaction(self, tenant_id: str, interaction_id: str, contact_phone: str,
+                        business_number: str | None, channel: str, direction: str,
+                        at: float | None = None) -> Interaction:
+        """The interaction as first recorded (the caller decides how to write it)."""
+        return Interaction(
+            tenant_id=tenant_id, interaction_id=interaction_id,
+            contact_id=contact_id_for(tenant_id, contact_phone), contact_phone=contact_phone,
+            channel=channel, direction=direction, status="in-progress",
+            started_at=self.clock() if at is None else at, business_number=business_number,
+        )
+
+    def record_started(self, tenant_id: str, interaction_id: str, contact_phone: str,
+                       business_number: str | None, channel: str, direction: str) -> Interaction:
+        """Record a new interaction and its contact, once per interaction id."""
+        interaction = self.new_interaction(tenant_id, interaction_id, contact_phone,
+                                           business_number, channel, direction)
+        if self.store.create_interaction(interaction):
+            self.store.touch_contact(tenant_id, contact_phone, interaction.started_at)
+        return interaction
+
+    def record_queued(self, tenant_id: str, interaction_id: str, queue: str,
+                      task_id: str) -> Interaction:
+        return self.store.update_interaction(
+            tenant_id, interaction_id,
+            {"queue": queue, "task_id": task_id, "queued_at": self.clock(), "status": "queued"},
+            only_if_absent=("queued_at",))
+
+    def record_answered(self, tenant_id: str, interaction_id: str, agent_id: str) -> Interaction:
+        return self.store.update_interaction(
+            tenant_id, interaction_id,
+            {"agent_id": agent_id, "answered_at": self.clock(), "status": "in-progress"},
+            only_if_absent=("answered_at", "agent_id"))
+
+    def record_ended(self, tenant_id: str, interaction_id: str, call_status: str,
+                     duration_seconds: int | None) -> Interaction:
+        """The carrier's final status for the call; derives the outcome."""
+        current = self.get_interaction(tenant_id, interaction_id)
+        outcome = current.outcome or outcome_for_final_status(
+            call_status, answered=current.answered_at is not None,
+            queued=current.queued_at is not None)
+        changes: dict[str, Any] = {"status": call_status, "ended_at": self.clock(),
+                                   "outcome": outcome}
+        if duration_seconds is not None:
+            changes["duration_seconds"] = int(duration_seconds)
+        return self.store.update_interaction(tenant_id, interaction_id, changes,
+                                             only_if_absent=("ended_at", "outcome"))
+
+    def record_outcome(self, tenant_id: str, interaction_id: str, outcome: str,
+                       **details: Any) -> Interaction:
+        """A queue outcome decided before the call ends: abandoned, voicemail, callback."""
+        return self.store.update_interaction(tenant_id, interaction_id,
+                                             {"outcome": outcome, **details})
+
+    def record_wrapup(self, tenant_id: str, interaction_id: str, agent_id: str,
+                      disposition: str, notes: str) -> Interaction:
+        disposition = (disposition or "").strip()
+        if not disposition:
+            raise InvalidInput("disposition is required", path="disposition")
+        if len(disposition) > DISPOSITION_MAX:
+            raise InvalidInput(f"disposition is longer than {DISPOSITION_MAX} characters",
+                               path="disposition")
+        if len(notes or "") > NOTES_MAX:
+            raise InvalidInput(f"notes are longer than {NOTES_MAX} characters", path="notes")
+        return self.store.update_interaction(
+            tenant_id, interaction_id,
+            {"disposition": disposition, "notes": notes or None, "wrapped_up_at": self.clock(),
+             "agent_id": agent_id},
+            only_if_absent=("agent_id",))

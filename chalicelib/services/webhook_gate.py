@@ -1,0 +1,82 @@
+"""Who sent this webhook: verify X-Twilio-Signature and find the tenant behind it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from chalicelib.adapters.twilio import signature
+from chalicelib.config import Settings
+from chalicelib.domain.errors import Forbidden, InvalidInput
+from chalicelib.domain.identity import Tenant
+
+
+class TenantsByAccount(Protocol):
+    def by_account(self, account_sid: str) -> Tenant | None: ...
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """A verified Twilio request: its account's tenant (None for the platform account),
+    its form fields, and the query string Hotline put on its own callback URL."""
+
+    account_sid: str
+    tenant: Tenant | None
+    params: Mapping[str, str]
+    query: Mapping[str, str] = field(default_factory=dict)
+    path: str = ""
+
+    def require(self, name: str) -> str:
+        value = self.params.get(name, "")
+        if not value:
+            raise InvalidInput(f"{name} is missing", path=name)
+        return value
+
+    @property
+    def idempotency_key(self) -> str:
+        """The event identity: Hotline's callback URL (path and query) on this CallSid."""
+        sid = self.params.get("CallSid") or self.params.get("MessageSid") or ""
+        query = "&".join(f"{k}={v}" for k, v in sorted(self.query.items()))
+        return f"{self.account_sid}#{sid}#{self.path}?{query}"
+
+
+class WebhookGate:
+    """Verifies signatures. Tenants are cached per container for ``ttl`` seconds."""
+
+    def __init__(self, settings: Settings, tenants: TenantsByAccount,
+                 clock: Callable[[], float] = time.monotonic, ttl: float = 60.0) -> None:
+        self.settings = settings
+        self.tenants = tenants
+        self.clock = clock
+        self.ttl = ttl
+        self._cache: dict[str, tuple[float, Tenant | None]] = {}
+
+    def tenant_for_account(self, account_sid: str) -> Tenant | None:
+        hit = self._cache.get(account_sid)
+        if hit and hit[0] > self.clock():
+            return hit[1]
+        tenant = self.tenants.by_account(account_sid)
+        self._cache[account_sid] = (self.clock() + self.ttl, tenant)
+        return tenant
+
+    def verify(self, path: str, query: Sequence[tuple[str, str]], params: Mapping[str, str],
+               sig: str) -> Webhook:
+        """Raise Forbidden unless the request is signed by the account it names."""
+        account_sid = params.get("AccountSid", "")
+        if not account_sid.startswith("AC"):
+            raise Forbidden("the request names no Twilio account")
+        tenant: Tenant | None = None
+        if account_sid == self.settings.twilio_account_sid:
+            token = self.settings.twilio_auth_token
+        else:
+            tenant = self.tenant_for_account(account_sid)
+            if tenant is None:
+                raise Forbidden("the request's account is not one of Hotline's")
+            token = tenant.twilio_auth_token
+        urls = signature.candidate_urls(self.settings.public_base_url, path, query)
+        if not signature.is_valid(urls, params, sig, token):
+            raise Forbidden("the request's X-Twilio-Signature does not match")
+        return Webhook(account_sid=account_sid, tenant=tenant, params=dict(params),
+                       query=dict(query), path=path)

@@ -1,0 +1,73 @@
+"""Lazily built services: nothing heavy is imported until a route first needs it.
+
+Each ``get_...()`` builds its service once per Lambda container (warm invocations reuse
+it). Routes call these inside their handlers, never at import time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from chalicelib.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from chalicelib.services.auth import AuthService
+    from chalicelib.services.crm import CrmService
+
+
+def bound_settings() -> Settings:
+    """Settings with every DynamoDB model bound to the stage's tables."""
+    settings = get_settings()
+    from chalicelib.adapters.dynamo import base
+    from chalicelib.adapters.dynamo.tables import import_all_models
+
+    import_all_models()
+    base.bind(settings)
+    return settings
+
+
+@lru_cache(maxsize=1)
+def get_tenant_repository():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.dynamo.tenant_repository import TenantRepository
+
+    return TenantRepository(bound_settings())
+
+
+@lru_cache(maxsize=1)
+def get_auth_service() -> AuthService:
+    from chalicelib.adapters.dynamo.rate_limiter import DynamoRateLimiter
+    from chalicelib.adapters.security import PasswordHasher, TokenSigner
+    from chalicelib.services.auth import AuthService
+
+    settings = bound_settings()
+    return AuthService(
+        users=get_tenant_repository(),
+        hasher=PasswordHasher(),
+        signer=TokenSigner(settings.jwt_secret, settings.jwt_ttl_seconds),
+        limiter=DynamoRateLimiter(),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_crm_service() -> CrmService:
+    from chalicelib.adapters.dynamo.crm_repository import CrmRepository
+    from chalicelib.services.crm import CrmService
+
+    bound_settings()
+    return CrmService(CrmRepository())
+
+
+def reset() -> None:
+    """Forget every built service (tests that change settings)."""
+    get_settings.cache_clear()
+    for name, value in list(globals().items()):
+        if name.startswith("get_") and hasattr(value, "cache_clear"):
+            value.cache_clear()
+
+
+@lru_cache(maxsize=1)
+def get_webhook_gate():  # type: ignore[no-untyped-def]
+    from chalicelib.services.webhook_gate import WebhookGate
+
+    return WebhookGate(bound_settings(), get_tenant_repository())
