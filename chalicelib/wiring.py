@@ -71,3 +71,58 @@ def get_webhook_gate():  # type: ignore[no-untyped-def]
     from chalicelib.services.webhook_gate import WebhookGate
 
     return WebhookGate(bound_settings(), get_tenant_repository())
+
+
+@lru_cache(maxsize=1)
+def get_idempotency_repository():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.dynamo.idempotency_repository import IdempotencyRepository
+
+    return IdempotencyRepository(bound_settings())
+
+
+@lru_cache(maxsize=1)
+def get_flow_engine():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.http_client import UrllibHttp
+    from chalicelib.domain.flows.engine import FlowEngine
+
+    settings = bound_settings()
+    return FlowEngine(http=UrllibHttp(), http_budget_seconds=settings.http_timeout_seconds)
+
+
+@lru_cache(maxsize=1)
+def get_flow_session():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.dynamo.flow_repository import ExecutionRepository, FlowRepository
+    from chalicelib.services.flow_session import FlowSession
+
+    settings = bound_settings()
+    return FlowSession(numbers=get_tenant_repository(), flows=FlowRepository(settings),
+                       executions=ExecutionRepository(settings),
+                       committer=get_idempotency_repository())
+
+
+@lru_cache(maxsize=1)
+def get_effect_applier():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.twilio.carrier import TwilioCarrier
+    from chalicelib.services.effects import EffectApplier
+
+    return EffectApplier(bound_settings(), get_crm_service(), TwilioCarrier(bound_settings()))
+
+
+@lru_cache(maxsize=1)
+def get_voice_service():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.dynamo.crm_repository import CrmRepository
+    from chalicelib.services.voice import VoiceService
+
+    return VoiceService(bound_settings(), get_flow_session(), get_flow_engine(),
+                        get_crm_service(), CrmRepository(),
+                        lambda: get_routing_service(), get_effect_applier())
+
+
+@lru_cache(maxsize=1)
+def get_messaging_service():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.dynamo.crm_repository import CrmRepository
+    from chalicelib.services.messaging import MessagingService
+
+    return MessagingService(get_flow_session(), get_flow_engine(), get_crm_service(),
+                            CrmRepository(), lambda: get_routing_service(),
+                            get_effect_applier(), get_idempotency_repository())

@@ -45,3 +45,7 @@ class Forbidden(HotlineError):
 
 class RateLimited(HotlineError):
     """Too many attempts; try again later."""
+
+
+class NotInService(NotFound):
+    """The dialled or texted number belongs to no tenant."""

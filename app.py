@@ -1,0 +1,19 @@
+"""Hotline's Chalice app: wiring only. Routes live in blueprints under chalicelib/routes."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from chalice import Chalice
+
+from chalicelib.routes import auth_api, crm_api, twilio_messaging, twilio_voice
+
+app = Chalice(app_name="hotline")
+app.log.setLevel(os.environ.get("HOTLINE_LOG_LEVEL", "INFO"))
+logging.basicConfig(level=os.environ.get("HOTLINE_LOG_LEVEL", "INFO"))
+
+app.register_blueprint(twilio_voice.bp)
+app.register_blueprint(twilio_messaging.bp)
+app.register_blueprint(auth_api.bp)
+app.register_blueprint(crm_api.bp)

@@ -1,0 +1,55 @@
+"""Outbound carrier actions through Twilio's REST API, with errors translated once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from chalicelib.adapters.twilio.rest import twilio_client
+from chalicelib.config import Settings
+from chalicelib.domain.errors import InvalidInput, Unavailable
+from chalicelib.domain.identity import Tenant
+
+
+@contextmanager
+def carrier_call(action: str) -> Iterator[None]:
+    """Twilio's REST errors become domain errors: 4xx InvalidInput, the rest Unavailable."""
+    from twilio.base.exceptions import TwilioException, TwilioRestException
+
+    try:
+        yield
+    except TwilioRestException as exc:
+        if 400 <= exc.status < 500 and exc.status != 429:
+            raise InvalidInput(f"{action}: the carrier refused it ({exc.msg})") from exc
+        raise Unavailable(f"{action}: the carrier failed ({exc.status})") from exc
+    except (TwilioException, OSError) as exc:
+        raise Unavailable(f"{action}: the carrier could not be reached") from exc
+
+
+class TwilioCarrier:
+    """Sends messages and places calls on a tenant's Twilio (sub)account."""
+
+    def __init__(self, settings: Settings,
+                 client_for: Callable[..., Any] = twilio_client) -> None:
+        self.settings = settings
+        self.client_for = client_for
+
+    def _client(self, tenant: Tenant) -> Any:
+        return self.client_for(self.settings, tenant.twilio_account_sid,
+                               tenant.twilio_auth_token)
+
+    def send_message(self, tenant: Tenant, from_: str, to: str, body: str,
+                     media_urls: tuple[str, ...] = ()) -> str:
+        with carrier_call("send message"):
+            message = self._client(tenant).messages.create(
+                from_=from_, to=to, body=body, media_url=list(media_urls) or None)
+        return str(message.sid)
+
+    def place_call(self, tenant: Tenant, from_: str, to: str, url: str, timeout: int = 60,
+                   status_callback: str | None = None) -> str:
+        with carrier_call("place call"):
+            call = self._client(tenant).calls.create(
+                from_=from_, to=to, url=url, timeout=timeout,
+                status_callback=status_callback)
+        return str(call.sid)

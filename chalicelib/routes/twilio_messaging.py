@@ -1,0 +1,17 @@
+"""Twilio's messaging webhook: SMS and WhatsApp."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+from chalice.app import Response
+
+from chalicelib.routes.twilio_edge import FORM, answer
+
+bp = Blueprint(__name__)
+
+
+@bp.route("/twilio/sms", methods=["POST"], content_types=FORM)
+def incoming_message() -> Response:
+    from chalicelib.wiring import get_messaging_service
+
+    return answer(bp.current_request, get_messaging_service().incoming_message, channel="sms")

@@ -1,0 +1,152 @@
+"""Running a tenant's flow across webhooks: what voice and messaging share.
+
+One webhook = find the number and flow, load the execution, take one engine step, and
+commit the execution, the CRM records and the idempotency record in ONE DynamoDB
+transaction. Effects outside DynamoDB (messages, routing) run after that commit, so a
+retried webhook, which fails the idempotency condition, has none of them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from chalicelib.domain.errors import Forbidden, NotFound, NotInService
+from chalicelib.domain.flows.context import ExecutionContext
+from chalicelib.domain.flows.model import Flow
+from chalicelib.domain.flows.runtime import FlowEnvironment
+from chalicelib.domain.identity import PhoneNumber, Tenant
+from chalicelib.services.webhook_gate import Webhook
+
+
+class NumberStore(Protocol):
+    def number(self, number: str) -> PhoneNumber | None: ...
+    def get(self, tenant_id: str) -> Tenant | None: ...
+
+
+class PublishedFlows(Protocol):
+    def published(self, tenant_id: str, flow_id: str) -> tuple[Flow, int]: ...
+    def revision(self, tenant_id: str, flow_id: str, revision: int) -> Flow: ...
+
+
+class ExecutionStore(Protocol):
+    def get(self, tenant_id: str, execution_id: str) -> ExecutionContext | None: ...
+    def stage_put(self, tx: Any, tenant_id: str, context: ExecutionContext,
+                  ttl_seconds: int) -> None: ...
+
+
+Stage = Callable[[Any], None]
+
+
+class Committer(Protocol):
+    def commit(self, key: str, response: str | None, stages: list[Stage]) -> None: ...
+
+
+class _TtlCache:
+    """A tiny per-container cache: warm Lambdas skip repeated lookups."""
+
+    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.clock = clock
+        self._items: dict[Any, tuple[float, Any]] = {}
+
+    def get_or_load(self, key: Any, load: Callable[[], Any]) -> Any:
+        hit = self._items.get(key)
+        if hit is not None and hit[0] > self.clock():
+            return hit[1]
+        value = load()
+        if len(self._items) > 512:
+            self._items.clear()
+        self._items[key] = (self.clock() + self.ttl, value)
+        return value
+
+
+@dataclass(frozen=True)
+class Line:
+    """A dialled or texted number, the tenant it belongs to, and its flow."""
+
+    number: PhoneNumber
+    tenant: Tenant
+
+    def environment(self) -> FlowEnvironment:
+        profile = self.tenant.profile
+        hours = profile.get("hours")
+        holidays = profile.get("holidays")
+        return FlowEnvironment(
+            tenant_id=self.tenant.tenant_id, timezone=self.tenant.timezone,
+            weekly_hours=hours if isinstance(hours, dict) else {},
+            holidays=tuple(str(h) for h in holidays) if isinstance(holidays, list) else (),
+            account_sid=self.tenant.twilio_account_sid, number=self.number.number,
+            business_name=self.tenant.name)
+
+
+EXECUTION_TTL_SECONDS = 7 * 24 * 3600
+
+
+class FlowSession:
+    """The number, tenant, flow and execution lookups shared by voice and messaging."""
+
+    def __init__(self, numbers: NumberStore, flows: PublishedFlows,
+                 executions: ExecutionStore, committer: Committer,
+                 number_ttl: float = 30.0, flow_ttl: float = 5.0) -> None:
+        self.numbers = numbers
+        self.flows = flows
+        self.executions = executions
+        self.committer = committer
+        self._lines = _TtlCache(number_ttl)
+        self._heads = _TtlCache(flow_ttl)
+        self._revisions = _TtlCache(24 * 3600.0)
+
+    def line(self, hook: Webhook, number_field: str = "To") -> Line:
+        """The tenant line a webhook is for; the signing account must own it."""
+        dialled = hook.require(number_field)
+
+        def load() -> Line | None:
+            number = self.numbers.number(dialled)
+            if number is None:
+                return None
+            tenant = self.numbers.get(number.tenant_id)
+            return None if tenant is None else Line(number, tenant)
+
+        line: Line | None = self._lines.get_or_load(dialled, load)
+        if line is None:
+            raise NotInService("that number is not in service")
+        if hook.tenant is not None and hook.tenant.tenant_id != line.tenant.tenant_id:
+            raise Forbidden("the number belongs to another account")
+        return line
+
+    def tenant_line(self, tenant_id: str, number: str) -> Line:
+        """A line by tenant and number (shared numbers hand callers to another tenant)."""
+        tenant = self.numbers.get(tenant_id)
+        if tenant is None:
+            raise NotFound(f"tenant {tenant_id} not found")
+        return Line(PhoneNumber(number=number, tenant_id=tenant_id), tenant)
+
+    def published_flow(self, tenant_id: str, flow_id: str | None) -> tuple[Flow, int]:
+        if not flow_id:
+            raise NotFound("no flow is bound to this number")
+        result: tuple[Flow, int] = self._heads.get_or_load(
+            (tenant_id, flow_id), lambda: self.flows.published(tenant_id, flow_id))
+        self._revisions.get_or_load((tenant_id, flow_id, result[1]), lambda: result[0])
+        return result
+
+    def flow_revision(self, tenant_id: str, flow_id: str, revision: int) -> Flow:
+        """The exact revision an execution started with (immutable: cached long)."""
+        flow: Flow = self._revisions.get_or_load(
+            (tenant_id, flow_id, revision),
+            lambda: self.flows.revision(tenant_id, flow_id, revision))
+        return flow
+
+    def execution(self, tenant_id: str, execution_id: str) -> ExecutionContext | None:
+        return self.executions.get(tenant_id, execution_id)
+
+    def stage_execution(self, tenant_id: str, context: ExecutionContext) -> Stage:
+        return lambda tx: self.executions.stage_put(tx, tenant_id, context,
+                                                    EXECUTION_TTL_SECONDS)
+
+
+def form_params(params: Mapping[str, str]) -> dict[str, str]:
+    """Twilio's fields as the engine sees them (plain strings)."""
+    return {str(k): str(v) for k, v in params.items()}

@@ -1,0 +1,236 @@
+"""Voice webhooks: an incoming call, each step of its flow, and its status callbacks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any, Protocol
+from urllib.parse import urlencode
+
+from chalicelib.config import Settings
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
+from chalicelib.domain.flows.context import ExecutionContext
+from chalicelib.domain.flows.verbs import Enqueue, HandOffToTenant
+from chalicelib.domain.phone import mask
+from chalicelib.services.crm import CrmService
+from chalicelib.services.effects import EffectApplier
+from chalicelib.services.flow_session import FlowSession, Line, Stage, form_params
+from chalicelib.services.webhook_gate import Webhook
+
+log = logging.getLogger("hotline.voice")
+
+FINAL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
+
+
+class Engine(Protocol):
+    def start(self, flow: Any, trigger: Any, env: Any, *, flow_id: str,
+              revision: int) -> Any: ...
+    def resume(self, flow: Any, context: ExecutionContext, widget: str,
+               params: Mapping[str, str], env: Any) -> Any: ...
+
+
+class Router(Protocol):
+    def enqueue_call(self, **kwargs: Any) -> Any: ...
+    def on_call_ended(self, tenant_id: str, call_sid: str, call_status: str) -> Any: ...
+
+
+class CrmStager(Protocol):
+    def stage_create_interaction(self, tx: Any, interaction: Any) -> None: ...
+    def stage_touch_contact(self, tx: Any, tenant_id: str, phone: str, at: float) -> None: ...
+
+
+class VoiceUrls:
+    """Callback URLs for Hotline's own TwiML; the query is sorted, as the edge expects."""
+
+    def __init__(self, settings: Settings, step: int, tenant_id: str | None = None) -> None:
+        self.settings = settings
+        self.step = step
+        self.tenant_id = tenant_id
+
+    def _url(self, path: str, query: dict[str, str]) -> str:
+        return self.settings.public_url(path + "?" + urlencode(sorted(query.items())))
+
+    def resume(self, widget: str) -> str:
+        query = {"s": str(self.step), "w": widget}
+        if self.tenant_id:
+            query["t"] = self.tenant_id
+        return self._url("/twilio/voice/flow", query)
+
+    def queue_wait(self, task_id: str) -> str:
+        return self._url("/twilio/voice/queue/wait", {"task": task_id})
+
+    def queue_result(self, task_id: str, widget: str) -> str:
+        return self._url("/twilio/voice/queue/result", {"task": task_id, "w": widget})
+
+
+class VoiceService:
+    def __init__(self, settings: Settings, session: FlowSession, engine: Engine,
+                 crm: CrmService, crm_stager: CrmStager, router: Callable[[], Router],
+                 effects: EffectApplier) -> None:
+        self.settings = settings
+        self.session = session
+        self.engine = engine
+        self.crm = crm
+        self.crm_stager = crm_stager
+        self.router = router
+        self.effects = effects
+
+    # --- webhooks -------------------------------------------------------------------
+    def incoming_call(self, hook: Webhook) -> str:
+        """POST /twilio/voice: start the number's flow for a new call."""
+        from chalicelib.domain.flows.engine import Trigger
+
+        call_sid = hook.require("CallSid")
+        caller = hook.require("From")
+        line = self.session.line(hook)
+        flow, revision = self.session.published_flow(line.tenant.tenant_id, line.number.flow_id)
+        result = self.engine.start(flow, Trigger("incomingCall", form_params(hook.params)),
+                                   line.environment(), flow_id=line.number.flow_id or "",
+                                   revision=revision)
+        interaction = self.crm.new_interaction(
+            line.tenant.tenant_id, call_sid, caller, line.number.number, "voice",
+            hook.params.get("Direction", "inbound"))
+        tenant_id = line.tenant.tenant_id
+        stages: list[Stage] = [
+            lambda tx: self.crm_stager.stage_create_interaction(tx, interaction),
+            lambda tx: self.crm_stager.stage_touch_contact(tx, tenant_id, caller,
+                                                           interaction.started_at),
+        ]
+        log.info("incoming call %s from %s to tenant %s", call_sid, mask(caller), tenant_id)
+        return self._finish(hook.idempotency_key, line, call_sid, flow, result, stages)
+
+    def resume(self, hook: Webhook) -> str:
+        """POST /twilio/voice/flow?w=<widget>&s=<step>: the carrier answers a widget."""
+        widget = hook.query.get("w", "")
+        if not widget:
+            raise InvalidInput("the callback names no widget", path="w")
+        call_sid = hook.require("CallSid")
+        line = self.session.line(hook)
+        target = hook.query.get("t")
+        if target and target != line.tenant.tenant_id:
+            if target not in line.number.shared_tenants:
+                raise NotFound("no such execution")
+            line = self.session.tenant_line(target, line.number.number)
+        return self.resume_on_line(line, call_sid, widget, hook.params, hook.idempotency_key)
+
+    def resume_flow(self, tenant_id: str, call_sid: str, widget: str,
+                    params: Mapping[str, str], key: str) -> str:
+        """Hand a call back to its flow (the queue's Enqueue action uses this)."""
+        number = params.get("To", "")
+        line = self.session.tenant_line(tenant_id, number)
+        return self.resume_on_line(line, call_sid, widget, params, key)
+
+    def resume_on_line(self, line: Line, call_sid: str, widget: str,
+                       params: Mapping[str, str], key: str) -> str:
+        context = self.session.execution(line.tenant.tenant_id, call_sid)
+        if context is None:
+            raise NotFound(f"no flow execution for call {call_sid}")
+        if context.status == "ended":
+            raise Conflict("the flow for this call has already ended")
+        flow = self.session.flow_revision(line.tenant.tenant_id, context.flow_id,
+                                          context.revision)
+        result = self.engine.resume(flow, context, widget, form_params(params),
+                                    line.environment())
+        return self._finish(key, line, call_sid, flow, result, [])
+
+    def call_status(self, hook: Webhook) -> str:
+        """POST /twilio/voice/status: record the call's final status, once."""
+        from chalicelib.wiring import get_idempotency_repository
+
+        call_sid = hook.require("CallSid")
+        status = hook.require("CallStatus")
+        if status not in FINAL_STATUSES:
+            return ""
+        line = self.session.line(hook, "To" if hook.params.get("Direction", "inbound")
+                                 == "inbound" else "From")
+        tenant_id = line.tenant.tenant_id
+        key = f"{hook.account_sid}#{call_sid}#status#{status}"
+        get_idempotency_repository().claim(key)
+        duration = hook.params.get("CallDuration", "")
+        self.crm.record_ended(tenant_id, call_sid, status,
+                              int(duration) if duration.isdigit() else None)
+        self.router().on_call_ended(tenant_id, call_sid, status)
+        return ""
+
+    # --- one step -------------------------------------------------------------------
+    def _finish(self, key: str, line: Line, call_sid: str, flow: Any, result: Any,
+                stages: list[Stage]) -> str:
+        """Hand-offs, queue tasks, render, commit once, then the effects."""
+        from chalicelib.adapters.dynamo.idempotency_repository import AlreadyProcessed
+        from chalicelib.adapters.twilio.twiml import render_voice
+        from chalicelib.wiring import get_idempotency_repository
+
+        line, flow, result = self._follow_hand_off(line, call_sid, flow, result, stages)
+        tenant_id = line.tenant.tenant_id
+        result, queued = self._enqueue(line, call_sid, flow, result)
+        urls = VoiceUrls(self.settings, result.context.steps,
+                         tenant_id if line.number.tenant_id != tenant_id else None)
+        twiml = render_voice(result.verbs, urls)
+        stages.append(self.session.stage_execution(tenant_id, result.context))
+        try:
+            get_idempotency_repository().commit(key, twiml, stages)
+        except AlreadyProcessed as done:
+            log.info("retried webhook for call %s answered from its record", call_sid)
+            return done.response or twiml
+        for queue, task_id in queued:
+            self.crm.record_queued(tenant_id, call_sid, queue, task_id)
+        self.effects.apply(line, call_sid, result.effects)
+        return twiml
+
+    def _follow_hand_off(self, line: Line, call_sid: str, flow: Any, result: Any,
+                         stages: list[Stage]) -> tuple[Line, Any, Any]:
+        """A shared number's menu hands the caller to one of its tenants' flows."""
+        from chalicelib.domain.flows.engine import Trigger
+
+        hand_off = next((e for e in result.effects if isinstance(e, HandOffToTenant)), None)
+        if hand_off is None:
+            return line, flow, result
+        if hand_off.tenant_id not in line.number.shared_tenants:
+            raise NotFound(f"tenant {hand_off.tenant_id} is not behind this number")
+        stages.append(self.session.stage_execution(line.tenant.tenant_id, result.context))
+        target = self.session.tenant_line(hand_off.tenant_id, line.number.number)
+        flow_id = str(target.tenant.profile.get("default_flow_id") or "")
+        target_flow, revision = self.session.published_flow(target.tenant.tenant_id, flow_id)
+        trigger = Trigger("incomingCall", result.context.trigger.get("call", {}))
+        started = self.engine.start(target_flow, trigger, target.environment(),
+                                    flow_id=flow_id, revision=revision)
+        started.verbs[:0] = list(result.verbs)
+        interaction = self.crm.new_interaction(
+            target.tenant.tenant_id, call_sid, str(result.context.contact_address),
+            line.number.number, "voice", "inbound")
+        stages.append(lambda tx: self.crm_stager.stage_create_interaction(tx, interaction))
+        return target, target_flow, started
+
+    def _enqueue(self, line: Line, call_sid: str, flow: Any, result: Any
+                 ) -> tuple[Any, list[tuple[str, str]]]:
+        """Create the routing task behind an Enqueue verb (idempotent per call).
+
+        A queue the tenant does not have takes the widget's failedToEnqueue path.
+        """
+        queued: list[tuple[str, str]] = []
+        for attempt in range(2):
+            index = next((i for i, v in enumerate(result.verbs) if isinstance(v, Enqueue)), None)
+            if index is None:
+                break
+            verb = result.verbs[index]
+            try:
+                task = self.router().enqueue_call(
+                    tenant_id=line.tenant.tenant_id, call_sid=call_sid,
+                    interaction_id=call_sid, queue=verb.queue, priority=verb.priority,
+                    timeout=verb.timeout, attributes=dict(verb.attributes),
+                    caller=result.context.contact_address,
+                    business_number=line.number.number)
+            except NotFound as exc:
+                log.warning("call %s could not be queued: %s", call_sid, exc.message)
+                before = result.verbs[:index]
+                result = self.engine.resume(flow, result.context, verb.resume,
+                                            {"QueueResult": "error"}, line.environment())
+                result.verbs[:0] = before
+                if attempt == 1:
+                    result.verbs[:] = [v for v in result.verbs if not isinstance(v, Enqueue)]
+                continue
+            result.verbs[index] = replace(verb, task_id=task.task_id)
+            queued.append((verb.queue, task.task_id))
+            break
+        return result, queued

@@ -1,0 +1,96 @@
+"""The gate finds the signing account's tenant and refuses anything unsigned or forged."""
+
+from __future__ import annotations
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from chalicelib.config import Settings
+from chalicelib.domain.errors import Forbidden
+from chalicelib.domain.identity import Tenant
+from chalicelib.services.webhook_gate import WebhookGate
+from tests.conftest import TEST_ENV
+
+SUB_SID = "AC" + "2" * 32
+SUB_TOKEN = "tenant-token"
+
+
+class FakeTenants:
+    def __init__(self) -> None:
+        self.lookups = 0
+        self.tenant = Tenant(tenant_id="tn_1", name="Aqua", timezone="UTC",
+                             twilio_account_sid=SUB_SID, twilio_auth_token=SUB_TOKEN)
+
+    def by_account(self, account_sid: str) -> Tenant | None:
+        self.lookups += 1
+        return self.tenant if account_sid == SUB_SID else None
+
+
+def _settings() -> Settings:
+    return Settings.from_environ(TEST_ENV)
+
+
+def _signed(token: str, path: str, params: dict[str, str]) -> str:
+    return RequestValidator(token).compute_signature(_settings().public_url(path), params)
+
+
+def test_tenant_signed_webhook_is_verified_and_names_its_tenant() -> None:
+    gate = WebhookGate(_settings(), FakeTenants())
+    params = {"AccountSid": SUB_SID, "CallSid": "CA1", "From": "+15550001111"}
+    hook = gate.verify("/twilio/voice", [], params, _signed(SUB_TOKEN, "/twilio/voice", params))
+    assert hook.tenant is not None and hook.tenant.tenant_id == "tn_1"
+
+
+def test_platform_account_webhook_uses_the_platform_token() -> None:
+    settings = _settings()
+    gate = WebhookGate(settings, FakeTenants())
+    params = {"AccountSid": settings.twilio_account_sid, "CallSid": "CA1"}
+    sig = _signed(settings.twilio_auth_token, "/twilio/voice", params)
+    assert gate.verify("/twilio/voice", [], params, sig).tenant is None
+
+
+def test_forged_signature_is_forbidden() -> None:
+    gate = WebhookGate(_settings(), FakeTenants())
+    params = {"AccountSid": SUB_SID, "CallSid": "CA1"}
+    with pytest.raises(Forbidden):
+        gate.verify("/twilio/voice", [], params, _signed("not-the-token", "/twilio/voice", params))
+
+
+def test_unsigned_request_is_forbidden() -> None:
+    gate = WebhookGate(_settings(), FakeTenants())
+    with pytest.raises(Forbidden):
+        gate.verify("/twilio/voice", [], {"AccountSid": SUB_SID, "CallSid": "CA1"}, "")
+
+
+def test_unknown_account_is_forbidden() -> None:
+    gate = WebhookGate(_settings(), FakeTenants())
+    params = {"AccountSid": "AC" + "9" * 32, "CallSid": "CA1"}
+    with pytest.raises(Forbidden):
+        gate.verify("/twilio/voice", [], params, _signed(SUB_TOKEN, "/twilio/voice", params))
+
+
+def test_signature_for_another_path_is_forbidden() -> None:
+    gate = WebhookGate(_settings(), FakeTenants())
+    params = {"AccountSid": SUB_SID, "CallSid": "CA1"}
+    with pytest.raises(Forbidden):
+        gate.verify("/twilio/sms", [], params, _signed(SUB_TOKEN, "/twilio/voice", params))
+
+
+def test_warm_gate_reuses_the_tenant_lookup() -> None:
+    tenants = FakeTenants()
+    gate = WebhookGate(_settings(), tenants)
+    params = {"AccountSid": SUB_SID, "CallSid": "CA1"}
+    sig = _signed(SUB_TOKEN, "/twilio/voice", params)
+    gate.verify("/twilio/voice", [], params, sig)
+    gate.verify("/twilio/voice", [], params, sig)
+    assert tenants.lookups == 1
+
+
+def test_idempotency_key_is_the_callback_url_on_the_call() -> None:
+    gate = WebhookGate(_settings(), FakeTenants())
+    params = {"AccountSid": SUB_SID, "CallSid": "CA9"}
+    query = [("w", "menu"), ("s", "4")]
+    url = _settings().public_url("/twilio/voice/flow?w=menu&s=4")
+    sig = RequestValidator(SUB_TOKEN).compute_signature(url, params)
+    hook = gate.verify("/twilio/voice/flow", query, params, sig)
+    assert hook.idempotency_key == f"{SUB_SID}#CA9#/twilio/voice/flow?s=4&w=menu"
