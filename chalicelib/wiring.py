@@ -126,3 +126,26 @@ def get_messaging_service():  # type: ignore[no-untyped-def]
     return MessagingService(get_flow_session(), get_flow_engine(), get_crm_service(),
                             CrmRepository(), lambda: get_routing_service(),
                             get_effect_applier(), get_idempotency_repository())
+
+
+@lru_cache(maxsize=1)
+def get_onboarding():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.security import PasswordHasher
+    from chalicelib.adapters.twilio.carrier import TwilioAccounts
+    from chalicelib.services.onboarding import Onboarding
+    from chalicelib.services.provisioning import provisioners, user_hooks
+
+    settings = bound_settings()
+    return Onboarding(settings, get_tenant_repository(), TwilioAccounts(settings),
+                      PasswordHasher(), provisioners(), user_hooks())
+
+
+@lru_cache(maxsize=1)
+def get_tenant_admin():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.dynamo.rate_limiter import DynamoRateLimiter
+    from chalicelib.adapters.security import TokenSigner
+    from chalicelib.services.tenant_admin import TenantAdmin
+
+    settings = bound_settings()
+    return TenantAdmin(get_onboarding(), get_tenant_repository(), DynamoRateLimiter(),
+                       TokenSigner(settings.jwt_secret, settings.jwt_ttl_seconds))

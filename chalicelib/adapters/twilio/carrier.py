@@ -53,3 +53,35 @@ class TwilioCarrier:
                 from_=from_, to=to, url=url, timeout=timeout,
                 status_callback=status_callback)
         return str(call.sid)
+
+
+class TwilioAccounts:
+    """A Twilio subaccount per tenant, and its phone numbers."""
+
+    def __init__(self, settings: Settings,
+                 client_for: Callable[..., Any] = twilio_client) -> None:
+        self.settings = settings
+        self.client_for = client_for
+
+    def create_subaccount(self, friendly_name: str) -> tuple[str, str]:
+        with carrier_call("create subaccount"):
+            account = self.client_for(self.settings).api.v2010.accounts.create(
+                friendly_name=friendly_name[:64])
+        return str(account.sid), str(account.auth_token)
+
+    def buy_number(self, account_sid: str, auth_token: str, country: str,
+                   area_code: str | None, voice_url: str, sms_url: str,
+                   status_callback: str) -> str:
+        client = self.client_for(self.settings, account_sid, auth_token)
+        with carrier_call("search numbers"):
+            search = client.available_phone_numbers(country).local.list(
+                area_code=area_code or None, sms_enabled=True, voice_enabled=True, limit=1)
+        if not search:
+            raise InvalidInput("no phone number is available there; try another area code",
+                               path="area_code")
+        with carrier_call("buy number"):
+            bought = client.incoming_phone_numbers.create(
+                phone_number=search[0].phone_number, voice_url=voice_url, voice_method="POST",
+                sms_url=sms_url, sms_method="POST", status_callback=status_callback,
+                status_callback_method="POST")
+        return str(bought.phone_number)

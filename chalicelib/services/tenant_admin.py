@@ -1,0 +1,111 @@
+"""What the API offers around a tenant: signup, its profile and hours, its users."""
+
+from __future__ import annotations
+
+from datetime import time
+from typing import Any, Protocol
+
+from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.flows.hours import DAYS, HoursInvalid, ranges, zone
+from chalicelib.domain.identity import PhoneNumber, Principal, Role, Tenant, User
+from chalicelib.services.onboarding import Onboarding
+
+SIGNUPS_PER_SOURCE = 5
+SIGNUP_WINDOW_SECONDS = 3600
+
+
+class Store(Protocol):
+    def get(self, tenant_id: str) -> Tenant | None: ...
+    def list_users(self, tenant_id: str) -> list[User]: ...
+    def numbers_of(self, tenant_id: str) -> list[PhoneNumber]: ...
+    def update_profile(self, tenant_id: str, profile: dict[str, object],
+                       timezone: str | None = None) -> None: ...
+
+
+class Limiter(Protocol):
+    def hit(self, bucket: str, limit: int, window_seconds: int) -> None: ...
+
+
+class Signer(Protocol):
+    def issue(self, principal: Principal) -> str: ...
+
+
+def _hhmm(moment: time) -> str:
+    return "24:00" if moment == time.max else moment.strftime("%H:%M")
+
+
+def check_hours(raw: object) -> dict[str, list[list[str]]]:
+    """Weekly hours: {"mon": [["09:00","17:00"]], ...}; unknown days are refused."""
+    if not isinstance(raw, dict):
+        raise InvalidInput("hours must be an object of days", path="hours")
+    out: dict[str, list[list[str]]] = {}
+    for day, spans in raw.items():
+        if day not in DAYS:
+            raise InvalidInput(f"{day!r} is not a day ({', '.join(DAYS)})", path=f"hours.{day}")
+        try:
+            out[day] = [[_hhmm(a), _hhmm(b)] for a, b in ranges(spans)]
+        except (HoursInvalid, TypeError) as exc:
+            raise InvalidInput(str(exc), path=f"hours.{day}") from exc
+    return out
+
+
+class TenantAdmin:
+    def __init__(self, onboarding: Onboarding, store: Store, limiter: Limiter,
+                 signer: Signer) -> None:
+        self.onboarding = onboarding
+        self.store = store
+        self.limiter = limiter
+        self.signer = signer
+
+    def sign_up(self, body: dict[str, Any], source: str) -> dict[str, Any]:
+        self.limiter.hit(f"signup#{source}", SIGNUPS_PER_SOURCE, SIGNUP_WINDOW_SECONDS)
+        done = self.onboarding.sign_up(body)
+        owner = done.owner
+        token = self.signer.issue(Principal(owner.tenant_id, owner.user_id, owner.role))
+        return {"token": token, "user": owner.public(),
+                "tenant": {"id": done.tenant.tenant_id, "name": done.tenant.name,
+                           "number": done.number}}
+
+    def _tenant(self, who: Principal) -> Tenant:
+        tenant = self.store.get(who.tenant_id)
+        if tenant is None:
+            raise NotFound("your business no longer exists")
+        return tenant
+
+    def describe(self, who: Principal) -> dict[str, Any]:
+        tenant = self._tenant(who)
+        profile = tenant.profile
+        return {"id": tenant.tenant_id, "name": tenant.name, "timezone": tenant.timezone,
+                "hours": profile.get("hours", {}), "holidays": profile.get("holidays", []),
+                "numbers": [{"number": n.number, "flow_id": n.flow_id,
+                             "sms_flow_id": n.sms_flow_id}
+                            for n in self.store.numbers_of(tenant.tenant_id)]}
+
+    def update(self, who: Principal, body: dict[str, Any]) -> dict[str, Any]:
+        who.require(Role.ADMIN)
+        tenant = self._tenant(who)
+        profile = dict(tenant.profile)
+        if "hours" in body:
+            profile["hours"] = check_hours(body["hours"])
+        if "holidays" in body:
+            holidays = body["holidays"]
+            if not isinstance(holidays, list) or not all(isinstance(h, str) for h in holidays):
+                raise InvalidInput("holidays must be a list of dates (YYYY-MM-DD)",
+                                   path="holidays")
+            profile["holidays"] = holidays
+        timezone = body.get("timezone")
+        if timezone is not None:
+            try:
+                zone(str(timezone))
+            except HoursInvalid as exc:
+                raise InvalidInput(str(exc), path="timezone") from exc
+        self.store.update_profile(tenant.tenant_id, profile,
+                                  str(timezone) if timezone else None)
+        return self.describe(who)
+
+    def list_users(self, who: Principal) -> dict[str, Any]:
+        who.require(Role.SUPERVISOR)
+        return {"users": [u.public() for u in self.store.list_users(who.tenant_id)]}
+
+    def add_user(self, who: Principal, body: dict[str, Any]) -> dict[str, Any]:
+        return self.onboarding.add_user(who, body).public()

@@ -1,0 +1,103 @@
+"""The whole local stack for e2e and browser tests: DynamoDB Local in memory, the carrier
+simulator, `chalice local`, and the demo business seeded through real signup."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from devtools.ddblocal import free_port
+from devtools.seed import Demo
+from devtools.stack import Stack, StackConfig
+
+# Simulated waits (Gather timeouts, rings, hold loops) run at this fraction of real time.
+TIME_SCALE = 0.1
+
+
+class Api:
+    """A small JSON client for Hotline's API, as the pages use it."""
+
+    def __init__(self, base: str, token: str | None = None) -> None:
+        self.base = base
+        self.token = token
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request.add_header("Content-Type", "application/json")
+        if self.token:
+            request.add_header("Authorization", f"Bearer {self.token}")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+        except urllib.error.HTTPError as err:
+            raw = err.read()
+            try:
+                return err.code, json.loads(raw) if raw else None
+            except ValueError:
+                return err.code, raw.decode(errors="replace")
+
+    def ok(self, method: str, path: str, body: Any = None) -> Any:
+        status, payload = self.call(method, path, body)
+        assert 200 <= status < 300, f"{method} {path} -> {status}: {payload}"
+        return payload
+
+    def login(self, email: str, password: str) -> Api:
+        session = self.ok("POST", "/api/login", {"email": email, "password": password})
+        return Api(self.base, session["token"])
+
+
+@dataclass
+class RunningStack:
+    config: StackConfig
+    demo: Demo
+    api: Api
+
+    @property
+    def app_url(self) -> str:
+        return self.config.app_url
+
+    @property
+    def sim_url(self) -> str:
+        return self.config.sim_url
+
+    def agent(self, index: int = 0) -> Api:
+        return self.api.login(self.demo.agent_emails[index], self.demo.password_agent)
+
+    def owner(self) -> Api:
+        return self.api.login(self.demo.owner_email, self.demo.password_owner)
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[RunningStack]:
+    """One running Hotline for the whole session (tests use fresh caller numbers)."""
+    saved = dict(os.environ)
+    log_dir = Path(tempfile.mkdtemp(prefix="hotline-e2e-"))
+    config = StackConfig(app_port=free_port(), sim_port=free_port(), ddb_port=free_port(),
+                         data_dir=None, log_dir=log_dir, table_prefix="e2e",
+                         time_scale=TIME_SCALE)
+    running = Stack(config)
+    try:
+        running.start()
+        from devtools.seed import seed_demo
+
+        demo = seed_demo()
+        yield RunningStack(config=config, demo=demo, api=Api(config.app_url))
+    except Exception:
+        for log in sorted(log_dir.glob("*.log")):
+            print(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}")
+        raise
+    finally:
+        running.stop()
+        os.environ.clear()
+        os.environ.update(saved)
