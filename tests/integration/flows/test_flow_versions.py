@@ -103,7 +103,7 @@ def test_creating_a_flow_twice_is_a_conflict(repo, tenant_id):
 def test_an_execution_keeps_the_revision_it_started_with(repo, executions, tenant_id):
     repo.create(tenant_id, "ivr", "Main IVR", variant("old"))
     repo.publish(tenant_id, "ivr", variant("old"), expected_revision=0)
-    flow, revision = repo.published(tenant_id, "ivr")
+    _, revision = repo.published(tenant_id, "ivr")
     context = ExecutionContext("CA1", "ivr", revision, "voice", waiting_on="menu",
                                status="waiting")
     executions.put(tenant_id, context)
