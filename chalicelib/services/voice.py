@@ -136,6 +136,7 @@ class VoiceService:
 
     def call_status(self, hook: Webhook) -> str:
         """POST /twilio/voice/status: record the call's final status, once."""
+        from chalicelib.adapters.dynamo.idempotency_repository import AlreadyProcessed
         from chalicelib.wiring import get_idempotency_repository
 
         call_sid = hook.require("CallSid")
@@ -146,11 +147,18 @@ class VoiceService:
                                  == "inbound" else "From")
         tenant_id = line.tenant.tenant_id
         key = f"{hook.account_sid}#{call_sid}#status#{status}"
-        get_idempotency_repository().claim(key)
+        if get_idempotency_repository().stored_response(key) is not None:
+            return ""
+        # Both effects are idempotent (first writer wins; state-machine conditions), so
+        # they run before the claim: a failure part-way leaves the retry free to finish.
         duration = hook.params.get("CallDuration", "")
         self.crm.record_ended(tenant_id, call_sid, status,
                               int(duration) if duration.isdigit() else None)
         self.router().on_call_ended(tenant_id, call_sid, status)
+        try:
+            get_idempotency_repository().claim(key, response="")
+        except AlreadyProcessed:
+            log.info("status %s of call %s was delivered twice", status, call_sid)
         return ""
 
     # --- one step -------------------------------------------------------------------

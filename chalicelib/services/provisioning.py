@@ -1,0 +1,66 @@
+"""What every new tenant starts with: the default flows, published, and its routing setup.
+
+The default flows live in `flows/` (kept in git by developers). `chalice package` ships
+only `chalicelib/`, so infra/deploy.sh copies them into `chalicelib/bundled_flows/`
+first; the local run reads `flows/` directly.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from chalicelib.domain.errors import Conflict, InvalidInput
+from chalicelib.domain.identity import Tenant, User
+from chalicelib.services.onboarding import Provisioner, UserHook
+
+log = logging.getLogger("hotline.provisioning")
+
+DEFAULT_FLOWS = {"default_flow_id": "voice-ivr", "default_sms_flow_id": "sms-autoreply"}
+_HERE = Path(__file__).resolve().parent.parent
+
+
+def default_flows_dir() -> Path:
+    bundled = _HERE / "bundled_flows"
+    return bundled if bundled.is_dir() else _HERE.parent / "flows"
+
+
+def load_default_flow(flow_id: str) -> dict[str, Any]:
+    path = default_flows_dir() / f"{flow_id}.json"
+    try:
+        doc: dict[str, Any] = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise InvalidInput(f"default flow {flow_id} cannot be read: {exc}") from exc
+    return doc
+
+
+def publish_default_flows(tenant: Tenant, _users: Sequence[User]) -> dict[str, Any]:
+    """Create and publish each default flow (validated like any publish)."""
+    from chalicelib.wiring import get_flow_admin
+
+    admin = get_flow_admin()
+    profile: dict[str, Any] = {}
+    for key, flow_id in DEFAULT_FLOWS.items():
+        doc = load_default_flow(flow_id)
+        try:
+            admin.create_flow(tenant.tenant_id, flow_id, doc.get("description") or flow_id, doc)
+        except Conflict:
+            log.info("default flow %s already exists for %s", flow_id, tenant.tenant_id)
+        admin.publish(tenant.tenant_id, flow_id, published_by="signup")
+        profile[key] = flow_id
+    return profile
+
+
+def provisioners() -> list[Provisioner]:
+    from chalicelib.services import routing_provisioning
+
+    return [publish_default_flows, routing_provisioning.default_queues]
+
+
+def user_hooks() -> list[UserHook]:
+    from chalicelib.services import routing_provisioning
+
+    return [routing_provisioning.agent_profile]
