@@ -12,7 +12,7 @@ from typing import Any, Protocol
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from chalicelib.config import Settings
-from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.errors import Conflict, InvalidInput
 from chalicelib.domain.identity import PhoneNumber, Principal, Role, Tenant, User
 from chalicelib.domain.phone import to_e164
 
@@ -24,6 +24,7 @@ DEFAULT_HOURS = {day: [["08:00", "18:00"]] for day in ("mon", "tue", "wed", "thu
 
 
 class TenantStore(Protocol):
+    def user_by_email(self, email: str) -> User | None: ...
     def create_with_owner(self, tenant: Tenant, owner: User) -> None: ...
     def add_user(self, user: User) -> None: ...
     def save_number(self, number: PhoneNumber) -> None: ...
@@ -107,6 +108,8 @@ class Onboarding:
             ZoneInfo(timezone)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise InvalidInput(f"{timezone!r} is not a time zone", path="timezone") from exc
+        if self.tenants.user_by_email(email) is not None:
+            raise Conflict("that email is already registered")
         country = str(body.get("country") or "US").upper()
         area_code = str(body["area_code"]) if body.get("area_code") else None
 
