@@ -9,6 +9,7 @@ decides the order: Hotline's queue does, and the service dequeues that exact cal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -32,6 +33,13 @@ from chalicelib.domain.flows.verbs import (
     Reject,
     Say,
 )
+
+# Characters XML 1.0 forbids anywhere; a caller's speech or an API's text may carry them.
+_XML_ILLEGAL = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _document(response: VoiceResponse | MessagingResponse) -> str:
+    return _XML_ILLEGAL.sub("", str(response.to_xml()))
 
 
 class CallbackUrls(Protocol):
@@ -125,7 +133,7 @@ def render_voice(verbs: Iterable[Any], urls: CallbackUrls) -> str:
     response = VoiceResponse()
     for verb in verbs:
         _verb(response, verb, urls)
-    return str(response.to_xml())
+    return _document(response)
 
 
 def render_messaging(verbs: Iterable[Any]) -> str:
@@ -140,4 +148,4 @@ def render_messaging(verbs: Iterable[Any]) -> str:
                     message.body(verb.body)
                 for url in verb.media_urls:
                     message.media(url)
-    return str(response.to_xml())
+    return _document(response)

@@ -84,3 +84,9 @@ def test_render_messaging_replies_with_message_and_media():
 def test_an_empty_step_renders_an_empty_response():
     assert list(root(render_voice([], Urls()))) == []
     assert list(root(render_messaging([]))) == []
+
+
+def test_characters_xml_forbids_are_dropped_not_sent_to_twilio():
+    element = root(render_voice([Say("a\x08b\x00c")], Urls()))
+    assert element[0].text == "abc"
+    assert root(render_messaging([Message("hi\x1b")]))[0].text == "hi"
