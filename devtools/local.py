@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 from typing import IO
 
+from devtools.seed import Demo
 from devtools.stack import ROOT, Stack, StackConfig, StackError
 
 SWEEP_EVERY_SECONDS = 2.0
@@ -59,8 +60,7 @@ def sweep_forever(stop: threading.Event) -> None:
             log.exception("sweep failed")
 
 
-def banner(config: StackConfig, demo: object) -> str:
-    d = demo
+def banner(config: StackConfig, demo: Demo) -> str:
     app, sim = config.app_url, config.sim_url
     lines = [
         "",
@@ -74,11 +74,11 @@ def banner(config: StackConfig, demo: object) -> str:
         f"  Phone (simulator)  {sim}/",
         f"  DynamoDB Local     {config.ddb_url}",
         "",
-        f"  Demo business      {getattr(d, 'tenant_id', '')}  number {getattr(d, 'number', '')}",
-        f"  Owner login        {getattr(d, 'owner_email', '')} / {getattr(d, 'password_owner', '')}",
+        f"  Demo business      {demo.tenant_id}, number {demo.number}",
+        f"  Owner login        {demo.owner_email} / {demo.password_owner}",
     ]
-    for email in getattr(d, "agent_emails", ()):
-        lines.append(f"  Agent login        {email} / {getattr(d, 'password_agent', '')}")
+    for email in demo.agent_emails:
+        lines.append(f"  Agent login        {email} / {demo.password_agent}")
     lines += [
         "",
         f"  Call the demo number from the phone page: {sim}/",
@@ -110,7 +110,7 @@ def main() -> int:
         stack.start()
         from devtools.seed import seed_demo
 
-        demo = seed_demo()
+        demo = seed_demo()  # imports the app's code: only after the stack's env is set
         sweeper = threading.Thread(target=sweep_forever, args=(stopping,), daemon=True)
         sweeper.start()
         print(banner(config, demo), flush=True)

@@ -25,7 +25,8 @@ def find_contact() -> Any:
     from chalicelib.wiring import get_crm_service
 
     who = principal(bp.current_request)
-    phone = (bp.current_request.query_params or {}).get("phone")
+    query = bp.current_request.query_params
+    phone = query.get("phone") if query is not None else None
     if not phone:
         raise InvalidInput("give ?phone=<number> to look a contact up", path="phone")
     return {"contacts": [_contact_view(get_crm_service().find_contact(who.tenant_id, phone))]}

@@ -43,7 +43,7 @@ def error_response(exc: HotlineError) -> Response:
     body: dict[str, Any] = {"error": code, "message": exc.message}
     if isinstance(exc, InvalidInput) and exc.path:
         body["path"] = exc.path
-    headers = {"Content-Type": "application/json"}
+    headers: dict[str, str | list[str]] = {"Content-Type": "application/json"}
     if isinstance(exc, Unavailable | RateLimited):
         headers["Retry-After"] = "5"
     return Response(body=body, status_code=status, headers=headers)
@@ -65,7 +65,7 @@ def api_errors(func: Callable[P, Any]) -> Callable[P, Any]:
 def json_body(request: Request) -> dict[str, Any]:
     """The request's JSON object, or InvalidInput with a clear message."""
     raw = request.raw_body or b""
-    if not raw.strip():
+    if not raw.strip():  # an empty body is an empty object
         return {}
     try:
         body = json.loads(raw)
@@ -77,7 +77,7 @@ def json_body(request: Request) -> dict[str, Any]:
 
 
 def bearer_token(request: Request) -> str:
-    header = (request.headers or {}).get("authorization", "")
+    header = request.headers.get("authorization") or ""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("log in first: send Authorization: Bearer <token>")

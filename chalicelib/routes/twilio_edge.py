@@ -44,13 +44,14 @@ def polite_messaging(text: str | None = None) -> str:
 
 
 def twiml(body: str, status: int = 200) -> Response:
-    return Response(body=body, status_code=status, headers={"Content-Type": "text/xml"})
+    headers: dict[str, str | list[str]] = {"Content-Type": "text/xml"}
+    return Response(body=body, status_code=status, headers=headers)
 
 
 def parse_form(request: Request) -> dict[str, str]:
     raw = request.raw_body or b""
     try:
-        text = raw.decode("utf-8")
+        text = raw if isinstance(raw, str) else raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidInput("the form body is not UTF-8") from exc
     try:
@@ -89,7 +90,7 @@ def answer(request: Request, handler: Callable[[Webhook], str], channel: str = "
     try:
         hook = get_webhook_gate().verify(
             request.path, query_pairs(request), params,
-            (request.headers or {}).get("x-twilio-signature", ""))
+            request.headers.get("x-twilio-signature") or "")
     except Forbidden as exc:
         log.warning("rejected Twilio webhook on %s: %s", request.path, exc.message)
         return Response(body={"error": "forbidden", "message": exc.message}, status_code=403)

@@ -76,7 +76,7 @@ def test_caller_reaches_an_agent_and_the_crm_records_the_call(stack: RunningStac
 
 
 def test_agents_cannot_read_another_business_contacts(stack: RunningStack) -> None:
-    status, body = stack.api.call("GET", "/api/contacts?phone=+16285550000")
+    status, _ = stack.api.call("GET", "/api/contacts?phone=+16285550000")
     assert status == 401
-    status, body = stack.agent(0).call("GET", "/api/contacts/ct_not_mine/interactions")
+    status, _ = stack.agent(0).call("GET", "/api/contacts/ct_not_mine/interactions")
     assert status == 404
