@@ -93,7 +93,7 @@ class ControlApi:
             return self.store.calls.get(request.params["sid"])
 
     def list_calls(self, request: Request) -> Response:
-        to, from_ = request.arg("to"), request.arg("from")
+        to, from_ = request.address("to"), request.address("from")
         statuses = {s for s in request.arg("status").split(",") if s}
         direction = request.arg("direction")
         with self.store.lock:
@@ -166,7 +166,7 @@ class ControlApi:
         return Response.json({"message_sid": message.sid}, 201)
 
     def list_messages(self, request: Request) -> Response:
-        to, from_, party = request.arg("to"), request.arg("from"), request.arg("with")
+        to, from_, party = request.address("to"), request.address("from"), request.address("with")
         with self.store.lock:
             found = [m for m in self.store.messages.values()
                      if (not to or bare_address(m.to) == bare_address(to))

@@ -43,6 +43,10 @@ class Request:
         values = self.query.get(name)
         return values[0] if values else default
 
+    def address(self, name: str) -> str:
+        """A phone-number query parameter; an unencoded '+' arrives as a space."""
+        return self.arg(name).replace(" ", "+").strip()
+
     def basic_auth(self) -> tuple[str, str] | None:
         header = self.headers.get("authorization", "")
         if not header.lower().startswith("basic "):

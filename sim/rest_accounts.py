@@ -116,10 +116,10 @@ class AccountsApi:
 
     def list_numbers(self, request: Request) -> Response:
         account = authenticate(self.sim, request, request.params["AccountSid"])
-        wanted, name = request.arg("PhoneNumber"), request.arg("FriendlyName")
+        wanted, name = request.address("PhoneNumber"), request.arg("FriendlyName")
         with self.store.lock:
             items = [number_json(n) for n in self.store.account_numbers(account.sid)
-                     if (not wanted or n.phone_number == wanted.replace(" ", "+", 1))
+                     if (not wanted or n.phone_number == wanted)
                      and (not name or n.friendly_name == name)]
         uri = f"{account_uri(account.sid)}/IncomingPhoneNumbers.json"
         return Response.json(page("incoming_phone_numbers", items, uri, page_size(request)))

@@ -90,7 +90,7 @@ class CallsApi:
 
     def list_calls(self, request: Request) -> Response:
         account = authenticate(self.sim, request, request.params["AccountSid"])
-        filters = {"to": request.arg("To"), "from_": request.arg("From"),
+        filters = {"to": request.address("To"), "from_": request.address("From"),
                    "status": request.arg("Status"), "parent_sid": request.arg("ParentCallSid")}
         with self.store.lock:
             found = [c for c in self.store.calls.values() if c.account_sid == account.sid

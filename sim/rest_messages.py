@@ -52,7 +52,7 @@ class MessagesApi:
 
     def list_messages(self, request: Request) -> Response:
         account = authenticate(self.sim, request, request.params["AccountSid"])
-        to, from_ = request.arg("To"), request.arg("From")
+        to, from_ = request.address("To"), request.address("From")
         with self.store.lock:
             found = [m for m in self.store.messages.values() if m.account_sid == account.sid
                      and (not to or bare_address(m.to) == bare_address(to))

@@ -42,7 +42,7 @@ def phone(simulator: SimulatorHandle) -> SimClient:
     return SimClient(simulator.url, timeout=5.0)
 
 
-def rest(simulator: SimulatorHandle, method: str, path: str, data: dict[str, Any] | None = None,
+def rest(simulator: SimulatorHandle, method: str, path: str, data: Any = None,
          auth: tuple[str, str] = (MASTER_SID, MASTER_TOKEN)) -> requests.Response:
     """A REST request to the simulator's Twilio API, as twilio.rest would send it."""
     return requests.request(method, f"{simulator.url}/2010-04-01{path}", data=data, auth=auth,
