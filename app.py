@@ -7,7 +7,14 @@ import os
 
 from chalice import Chalice
 
-from chalicelib.routes import auth_api, crm_api, tenant_api, twilio_messaging, twilio_voice
+from chalicelib.routes import (
+    auth_api,
+    crm_api,
+    flows_api,
+    tenant_api,
+    twilio_messaging,
+    twilio_voice,
+)
 
 app = Chalice(app_name="hotline")
 app.log.setLevel(os.environ.get("HOTLINE_LOG_LEVEL", "INFO"))
@@ -18,3 +25,4 @@ app.register_blueprint(twilio_messaging.bp)
 app.register_blueprint(auth_api.bp)
 app.register_blueprint(crm_api.bp)
 app.register_blueprint(tenant_api.bp)
+app.register_blueprint(flows_api.bp)

@@ -149,3 +149,17 @@ def get_tenant_admin():  # type: ignore[no-untyped-def]
     settings = bound_settings()
     return TenantAdmin(get_onboarding(), get_tenant_repository(), DynamoRateLimiter(),
                        TokenSigner(settings.jwt_secret, settings.jwt_ttl_seconds))
+
+
+@lru_cache(maxsize=1)
+def get_flow_admin():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.dynamo.flow_repository import FlowRepository
+    from chalicelib.services.flows import FlowAdminService
+
+    tenants = get_tenant_repository()
+
+    def account_sid_of(tenant_id: str) -> str | None:
+        tenant = tenants.get(tenant_id)
+        return tenant.twilio_account_sid if tenant is not None else None
+
+    return FlowAdminService(FlowRepository(bound_settings()), account_sid_of)

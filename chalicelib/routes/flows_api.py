@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from chalice import Blueprint
@@ -14,20 +13,10 @@ from chalicelib.routes.http import api_errors, json_body, principal, require_rol
 bp = Blueprint(__name__)
 
 
-@lru_cache(maxsize=1)
 def _service() -> Any:
-    """Built lazily, like chalicelib.wiring's getters (no boto3 at import time)."""
-    from chalicelib.adapters.dynamo.flow_repository import FlowRepository
-    from chalicelib.services.flows import FlowAdminService
-    from chalicelib.wiring import bound_settings, get_tenant_repository
+    from chalicelib.wiring import get_flow_admin
 
-    tenants = get_tenant_repository()
-
-    def account_sid_of(tenant_id: str) -> str | None:
-        tenant = tenants.get(tenant_id)
-        return tenant.twilio_account_sid if tenant is not None else None
-
-    return FlowAdminService(FlowRepository(bound_settings()), account_sid_of)
+    return get_flow_admin()
 
 
 def _issues(issues: list[Any]) -> list[dict[str, Any]]:

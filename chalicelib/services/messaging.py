@@ -8,17 +8,15 @@ from typing import Any
 from chalicelib.adapters.dynamo.idempotency_repository import AlreadyProcessed
 from chalicelib.domain.errors import NotFound
 from chalicelib.domain.flows.context import channel_of, conversation_id
-from chalicelib.domain.flows.verbs import Enqueue, Message
+from chalicelib.domain.flows.verbs import Enqueue
 from chalicelib.domain.phone import mask
 from chalicelib.services.crm import CrmService
 from chalicelib.services.effects import EffectApplier
 from chalicelib.services.flow_session import FlowSession, Line, Stage, form_params
-from chalicelib.services.voice import CrmStager, Engine, Router
+from chalicelib.services.voice import CrmStager, Engine
 from chalicelib.services.webhook_gate import Webhook
 
 log = logging.getLogger("hotline.messaging")
-
-HANDED_OFF = "Thanks! An agent will reply here shortly."
 
 
 class MessagingService:
@@ -97,5 +95,4 @@ class MessagingService:
                 log.warning("conversation from %s could not be queued: %s", mask(sender),
                             exc.message)
                 continue
-            out.append(Message(HANDED_OFF))
         return out

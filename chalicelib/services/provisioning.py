@@ -46,10 +46,12 @@ def publish_default_flows(tenant: Tenant, _users: Sequence[User]) -> dict[str, A
     for key, flow_id in DEFAULT_FLOWS.items():
         doc = load_default_flow(flow_id)
         try:
-            admin.create_flow(tenant.tenant_id, flow_id, doc.get("description") or flow_id, doc)
+            admin.create(tenant.tenant_id, str(doc.get("description") or flow_id)[:120], doc,
+                         flow_id=flow_id)
         except Conflict:
             log.info("default flow %s already exists for %s", flow_id, tenant.tenant_id)
-        admin.publish(tenant.tenant_id, flow_id, published_by="signup")
+        if not admin.get(tenant.tenant_id, flow_id).published_revision:
+            admin.publish(tenant.tenant_id, flow_id, user_id="signup")
         profile[key] = flow_id
     return profile
 

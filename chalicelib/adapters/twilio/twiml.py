@@ -51,6 +51,11 @@ class CallbackUrls(Protocol):
         """The waitUrl a caller in Hotline's queue hears (hold audio, position)."""
         ...
 
+    def queue_result(self, task_id: str, widget: str) -> str:
+        """The Enqueue action: the queue decides (voicemail, callback, abandoned) and
+        hands everything else back to the flow at ``widget``."""
+        ...
+
 
 def _prompt(parent: VoiceResponse | GatherNoun, verb: Any) -> None:
     if isinstance(verb, Say):
@@ -115,7 +120,9 @@ def _verb(response: VoiceResponse, verb: Any, urls: CallbackUrls) -> None:
     elif isinstance(verb, Dial):
         _dial(response, verb, urls)
     elif isinstance(verb, Enqueue):
-        response.enqueue(verb.task_id or verb.queue, action=urls.resume(verb.resume),
+        action = (urls.queue_result(verb.task_id, verb.resume) if verb.task_id
+                  else urls.resume(verb.resume))
+        response.enqueue(verb.task_id or verb.queue, action=action,
                          method="POST",
                          wait_url=urls.queue_wait(verb.task_id) if verb.task_id else None,
                          wait_url_method="POST" if verb.task_id else None)

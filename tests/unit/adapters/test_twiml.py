@@ -66,7 +66,7 @@ def test_every_voice_verb_renders_as_its_twiml_verb():
     assert dial.get("action") == Urls().resume("fwd") and dial.get("callerId") == "+1666"
     assert enqueue.text == "TK1"  # one Twilio queue per task: Hotline decides the order
     assert enqueue.get("waitUrl") == Urls().queue_wait("TK1")
-    assert enqueue.get("action") == Urls().resume("q")
+    assert enqueue.get("action") == Urls().queue_result("TK1", "q")
     assert redirect.text.startswith("https://x/t?a=1&ReturnUrl=")
     assert element[9].get("reason") == "busy"
 

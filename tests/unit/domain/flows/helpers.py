@@ -72,6 +72,9 @@ class Urls:
     def queue_wait(self, task_id: str) -> str:
         return f"https://hotline.example.com/api/twilio/voice/queue/{task_id}"
 
+    def queue_result(self, task_id: str, widget: str) -> str:
+        return f"https://hotline.example.com/api/twilio/voice/queue/{task_id}/result/{widget}"
+
 
 def engine(http: FakeHttp | None = None, clock: FixedClock | None = None,
            **kwargs: Any) -> FlowEngine:
