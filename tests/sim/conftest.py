@@ -66,3 +66,11 @@ def buy_number(simulator: SimulatorHandle, app: FakeApp, *, voice: str = "/voice
 @pytest.fixture
 def number(simulator: SimulatorHandle, app: FakeApp) -> str:
     return buy_number(simulator, app)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, headless (used by the phone-page test only)."""
+    return {**browser_type_launch_args, "headless": True, "executable_path": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu",
+                     "--disable-background-networking"]}

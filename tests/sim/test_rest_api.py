@@ -1,0 +1,148 @@
+"""The REST API as twilio.rest sees it: auth, accounts, numbers, persistence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from twilio.http.http_client import TwilioHttpClient
+from twilio.http.response import Response as TwilioResponse
+from twilio.rest import Client
+
+from sim.client import SimClient
+from sim.server import SimulatorHandle, start_simulator
+from tests.sim.conftest import CALLER, MASTER_SID, MASTER_TOKEN, TIME_SCALE, buy_number, rest
+from tests.sim.fake_app import FakeApp
+
+
+class SimHttpClient(TwilioHttpClient):
+    """Sends twilio.rest's requests to the simulator instead of api.twilio.com."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self.base_url = base_url
+
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> TwilioResponse:
+        url = url.replace("https://api.twilio.com", self.base_url, 1)
+        return super().request(method, url, *args, **kwargs)
+
+
+def twilio_client(simulator: SimulatorHandle, sid: str = MASTER_SID,
+                  token: str = MASTER_TOKEN) -> Client:
+    return Client(sid, token, http_client=SimHttpClient(simulator.url))
+
+
+def test_wrong_credentials_get_401_with_twilios_error_shape(simulator: SimulatorHandle) -> None:
+    denied = rest(simulator, "GET", f"/Accounts/{MASTER_SID}/Calls.json",
+                  auth=(MASTER_SID, "wrong"))
+    missing = rest(simulator, "GET", f"/Accounts/{MASTER_SID}/Calls.json", auth=("", ""))
+
+    assert denied.status_code == 401 and missing.status_code == 401
+    assert denied.json() == {"code": 20003, "message": "Authenticate", "status": 401,
+                             "more_info": "https://www.twilio.com/docs/errors/20003"}
+
+
+def test_the_real_twilio_client_creates_a_call_and_sends_a_message(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str) -> None:
+    app.routes["/outbound"] = "<Response><Say>Your table is ready.</Say></Response>"
+    client = twilio_client(simulator)
+
+    call = client.calls.create(to="client:host", from_=number, url=app.url("/outbound"),
+                               status_callback=app.url("/progress"),
+                               status_callback_event=["answered", "completed"])
+    message = client.messages.create(to=CALLER, from_=number, body="Table ready")
+
+    assert call.sid.startswith("CA") and call.direction == "outbound-api"
+    assert message.sid.startswith("SM") and message.body == "Table ready"
+    assert [h.params["CallStatus"] for h in app.wait_for("/progress", count=2)] == [
+        "in-progress", "completed"]
+    assert client.calls(call.sid).fetch().status == "completed"
+    assert phone.text(call.sid) == "Your table is ready."
+    assert [m.sid for m in client.messages.list(to=CALLER)] == [message.sid]
+
+
+def test_the_real_twilio_client_buys_a_number_and_updates_its_urls(
+        simulator: SimulatorHandle) -> None:
+    client = twilio_client(simulator)
+
+    offered = client.available_phone_numbers("US").local.list(area_code="415", limit=5)
+    bought = client.incoming_phone_numbers.create(phone_number=offered[0].phone_number,
+                                                  voice_url="https://app.example/voice")
+    client.incoming_phone_numbers(bought.sid).update(sms_url="https://app.example/sms")
+    [listed] = client.incoming_phone_numbers.list(phone_number=bought.phone_number)
+
+    assert all(o.phone_number.startswith("+1415") for o in offered)
+    assert bought.sid.startswith("PN")
+    assert listed.voice_url == "https://app.example/voice"
+    assert listed.sms_url == "https://app.example/sms"
+
+
+def test_available_numbers_honour_contains(simulator: SimulatorHandle) -> None:
+    found = rest(simulator, "GET", f"/Accounts/{MASTER_SID}/AvailablePhoneNumbers/US/Local.json"
+                 "?Contains=77&PageSize=5").json()["available_phone_numbers"]
+
+    assert found and all("77" in n["phone_number"][1:] for n in found)
+    assert found[0]["capabilities"]["voice"] is True
+
+
+def test_a_number_bought_twice_is_not_available(simulator: SimulatorHandle, app: FakeApp,
+                                                number: str) -> None:
+    again = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/IncomingPhoneNumbers.json",
+                 {"PhoneNumber": number})
+
+    assert again.status_code == 400 and again.json()["code"] == 21422
+
+
+def test_a_subaccount_signs_its_numbers_webhooks_with_its_own_token(
+        simulator: SimulatorHandle, phone: SimClient) -> None:
+    created = twilio_client(simulator).api.accounts.create(friendly_name="Tenant A")
+    tenant_app = FakeApp(created.auth_token)
+    try:
+        tenant_app.routes["/voice"] = "<Response><Say>Tenant A</Say></Response>"
+        number = buy_number(simulator, tenant_app, account=(created.sid, created.auth_token))
+        sid = phone.call(CALLER, number)
+        [hit] = tenant_app.wait_for("/voice")
+    finally:
+        tenant_app.stop()
+
+    assert created.sid.startswith("AC") and created.owner_account_sid == MASTER_SID
+    assert hit.params["AccountSid"] == created.sid
+    assert hit.signature_valid
+    assert phone.get(sid)["account_sid"] == created.sid
+    # the parent's credentials work on the subaccount's resources too
+    assert rest(simulator, "GET", f"/Accounts/{created.sid}/IncomingPhoneNumbers.json"
+                ).status_code == 200
+
+
+def test_accounts_and_numbers_survive_a_restart_with_the_same_data_dir(
+        tmp_path: Path, app: FakeApp) -> None:
+    first = start_simulator(0, tmp_path, account_sid=MASTER_SID, auth_token=MASTER_TOKEN,
+                            time_scale=TIME_SCALE)
+    try:
+        number = buy_number(first, app)
+        tenant = twilio_client(first).api.accounts.create(friendly_name="Tenant B")
+    finally:
+        first.stop()
+    app.routes["/voice"] = "<Response><Say>Still here after the restart</Say></Response>"
+
+    second = start_simulator(0, tmp_path, account_sid=MASTER_SID, auth_token=MASTER_TOKEN,
+                             time_scale=TIME_SCALE)
+    try:
+        phone = SimClient(second.url)
+        sid = phone.call(CALLER, number)
+        phone.wait_for_text(sid, "Still here after the restart")
+        fetched = twilio_client(second, tenant.sid, tenant.auth_token).api.accounts(
+            tenant.sid).fetch()
+    finally:
+        second.stop()
+
+    assert (tmp_path / "sim-state.json").exists()
+    assert fetched.friendly_name == "Tenant B"
+
+
+def test_rest_call_from_a_number_of_another_account_is_refused(
+        simulator: SimulatorHandle) -> None:
+    refused = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls.json", {
+        "To": CALLER, "From": "+14155550100", "Url": "https://app.example/x"})
+
+    assert refused.status_code == 400 and refused.json()["code"] == 21210
