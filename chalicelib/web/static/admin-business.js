@@ -1,0 +1,72 @@
+// The business card on the admin page: its numbers, time zone and weekly hours.
+import { api } from "./api.js";
+import { el, replace } from "./dom.js";
+import { showError, whileBusy } from "./forms.js";
+import { formatPhone } from "./format.js";
+
+const DAYS = [["mon", "Monday"], ["tue", "Tuesday"], ["wed", "Wednesday"], ["thu", "Thursday"],
+  ["fri", "Friday"], ["sat", "Saturday"], ["sun", "Sunday"]];
+
+export function spansText(spans) {
+  return (spans || []).map(([from, to]) => `${from}-${to}`).join(", ");
+}
+
+// "09:00-12:00, 13:00-17:00" -> [["09:00","12:00"],["13:00","17:00"]]; empty is closed.
+export function parseSpans(text) {
+  const trimmed = text.trim();
+  if (!trimmed || /^closed$/i.test(trimmed)) return [];
+  return trimmed.split(",").map((part) => part.split("-").map((time) => time.trim()));
+}
+
+function numbersList(numbers) {
+  if (!numbers.length) return el("p", { class: "muted" }, "No number yet.");
+  return el("ul", { class: "history" }, numbers.map((entry) => el("li", { class: "completed" },
+    el("div", { class: "number", "data-testid": "business-number" }, formatPhone(entry.number)),
+    el("div", { class: "muted small" }, `Voice flow: ${entry.flow_id || "none"} · SMS flow: ${entry.sms_flow_id || "none"}`))));
+}
+
+function hoursForm(tenant, onSaved, message) {
+  const saved = el("p", { class: "small muted", role: "status" }, message || "");
+  const rows = DAYS.map(([day, label]) => el("div", { class: "field" },
+    el("label", { for: `hours-${day}` }, label),
+    el("input", { id: `hours-${day}`, name: `hours.${day}`, value: spansText((tenant.hours || {})[day]), placeholder: "Closed", "aria-describedby": `hours-${day}-error` }),
+    el("p", { class: "error", id: `hours-${day}-error`, "data-error-for": `hours.${day}` })));
+  const form = el("form", { novalidate: true, "aria-labelledby": "hours-title" },
+    el("h3", { id: "hours-title" }, "Opening hours"),
+    el("p", { class: "hint muted small" }, `In ${tenant.timezone}. Write ranges like 09:00-17:00; separate several with commas; leave empty when closed.`),
+    el("p", { class: "alert error", "data-form-error": true, role: "alert" }),
+    el("div", { class: "form-row hours-row" }, rows),
+    el("div", { class: "actions" }, el("button", { class: "btn primary", type: "submit" }, "Save hours"), saved));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const hours = {};
+    for (const [day] of DAYS) hours[day] = parseSpans(form.elements.namedItem(`hours.${day}`).value);
+    try {
+      const updated = await whileBusy(form.querySelector("button[type=submit]"), "Saving…",
+        () => api("PUT", "api/tenant", { hours }));
+      onSaved(updated, "Hours saved.");
+    } catch (error) {
+      saved.textContent = "";
+      showError(form, error);
+    }
+  });
+  return form;
+}
+
+export async function loadBusiness(container, heading) {
+  try {
+    const tenant = await api("GET", "api/tenant");
+    heading.textContent = tenant.name;
+    const show = (current, message) => replace(container,
+      el("div", { class: "grid-2" },
+        el("div", {}, el("h3", {}, "Phone numbers"), numbersList(current.numbers || [])),
+        el("dl", { class: "facts" },
+          el("dt", {}, "Business"), el("dd", {}, current.name),
+          el("dt", {}, "Time zone"), el("dd", {}, current.timezone),
+          el("dt", {}, "Holidays"), el("dd", {}, (current.holidays || []).join(", ") || "None"))),
+      hoursForm(current, show, message));
+    show(tenant);
+  } catch (error) {
+    replace(container, el("p", { class: "alert error" }, error.message));
+  }
+}

@@ -1,0 +1,57 @@
+// The incoming-offer panel: who is calling, from which queue, for how long, Accept/Reject.
+import { el, replace } from "./dom.js";
+import { channelName, formatPhone } from "./format.js";
+import { summary } from "./crm.js";
+import { tick } from "./clock.js";
+
+function offerCard(offer, handlers) {
+  const crm = el("div", { class: "small muted" }, "Looking up the caller…");
+  const accept = el("button", { class: "btn accept", type: "button" }, "Accept");
+  const reject = el("button", { class: "btn reject", type: "button" }, "Reject");
+  const act = async (handler) => {
+    accept.disabled = true;
+    reject.disabled = true;
+    try {
+      await handler(offer);
+    } finally {
+      accept.disabled = false;
+      reject.disabled = false;
+    }
+  };
+  accept.addEventListener("click", () => act(handlers.onAccept));
+  reject.addEventListener("click", () => act(handlers.onReject));
+  const card = el("article", { class: "offer", "data-reservation": offer.id, "aria-label": `Incoming ${channelName(offer.channel)} from ${formatPhone(offer.caller)}` },
+    el("div", { class: "status-line" },
+      el("span", { class: "badge blue" }, `Incoming ${channelName(offer.channel)}`),
+      offer.queue ? el("span", { class: "badge", "data-testid": "offer-queue" }, `Queue: ${offer.queue}`) : null),
+    el("p", { class: "caller", "data-testid": "offer-caller" }, formatPhone(offer.caller)),
+    crm,
+    el("p", { class: "small" },
+      "Waiting ", offer.enqueuedAt ? el("span", { "data-since": offer.enqueuedAt, "data-testid": "offer-wait" }, "0:00") : "–",
+      offer.expiresAt ? el("span", { class: "muted" }, " · offer ends in ", el("span", { "data-until": offer.expiresAt }, "")) : null),
+    el("div", { class: "actions" }, accept, reject));
+  if (offer.caller) {
+    handlers.cardFor(offer.caller)
+      .then((found) => replace(crm, summary(found)))
+      .catch((error) => replace(crm, el("p", { class: "small error" }, `Caller details unavailable: ${error.message}`)));
+  } else {
+    replace(crm, el("p", { class: "who-line" }, "Unknown caller"));
+  }
+  return card;
+}
+
+// Re-render only when the set of offers changes, so buttons keep focus between polls.
+export function renderOffers(container, offers, handlers) {
+  const key = offers.map((offer) => offer.id).join(",");
+  if (container.dataset.key === key && container.childElementCount) return false;
+  container.dataset.key = key;
+  if (!offers.length) {
+    replace(container, el("div", { class: "empty" },
+      el("strong", {}, "No incoming work"),
+      "Calls offered to you appear here."));
+    return true;
+  }
+  replace(container, offers.map((offer) => offerCard(offer, handlers)));
+  tick(container);
+  return true;
+}

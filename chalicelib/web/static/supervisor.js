@@ -1,0 +1,101 @@
+// Live queues and agents for supervisors: polls api/queues and api/agents.
+import { api, requireSession } from "./api.js";
+import { el, replace } from "./dom.js";
+import { formatDuration, titleCase } from "./format.js";
+import { setUpChrome } from "./chrome.js";
+import { dataTable } from "./table.js";
+
+const POLL_MS = 3000;
+const ACTIVITIES = ["available", "busy", "break", "away", "offline"];
+const page = {
+  queues: document.getElementById("queues"),
+  agents: document.getElementById("agents"),
+  error: document.getElementById("live-error"),
+  updated: document.getElementById("updated"),
+};
+
+function activityBadge(activity) {
+  const tone = { available: "green", busy: "red", break: "amber", away: "amber" }[activity] || "";
+  return el("span", { class: `badge ${tone}` }, el("span", { class: `dot ${activity}`, "aria-hidden": "true" }), titleCase(activity || "offline"));
+}
+
+function agentsByActivity(queue) {
+  const counts = queue.agents || queue.agents_by_activity || {};
+  const shown = ACTIVITIES.filter((name) => Number(counts[name] || 0) > 0);
+  if (!shown.length) return el("span", { class: "muted" }, "No agents");
+  return el("span", { class: "actions" }, shown.map((name) => el("span", { class: "badge" }, `${titleCase(name)} ${counts[name]}`)));
+}
+
+function queueRow(queue) {
+  const waiting = Number(queue.waiting || 0);
+  return {
+    attrs: { "data-queue": queue.name },
+    cells: [
+      queue.name,
+      waiting > 0 ? el("span", { class: "badge red" }, String(waiting)) : "0",
+      waiting > 0 ? formatDuration(queue.oldest_wait_seconds) : "–",
+      agentsByActivity(queue),
+      titleCase(queue.strategy || ""),
+    ],
+  };
+}
+
+function renderQueues(queues) {
+  if (!queues.length) {
+    replace(page.queues, el("div", { class: "empty" }, el("strong", {}, "No queues yet"),
+      "Queues appear here once your phone menu sends callers to one."));
+    return;
+  }
+  replace(page.queues, dataTable("Queues, with callers waiting and agents",
+    [{ label: "Queue" }, { label: "Waiting", num: true }, { label: "Oldest wait", num: true }, { label: "Agents" }, { label: "Strategy" }],
+    queues.map(queueRow)));
+}
+
+function agentRow(agent) {
+  return {
+    attrs: { "data-agent": agent.id || agent.agent_id },
+    cells: [
+      agent.name || agent.email || agent.id,
+      activityBadge(agent.activity),
+      agent.tier ? titleCase(agent.tier) : "–",
+      (agent.skills || []).join(", ") || "–",
+      String(agent.contacts_today ?? 0),
+    ],
+  };
+}
+
+function renderAgents(agents) {
+  if (!agents.length) {
+    replace(page.agents, el("div", { class: "empty" }, el("strong", {}, "No agents yet"),
+      "An owner or admin can add agents on the Admin page."));
+    return;
+  }
+  replace(page.agents, dataTable("Agents and their status",
+    [{ label: "Agent" }, { label: "Status" }, { label: "Tier" }, { label: "Skills" }, { label: "Contacts today", num: true }],
+    agents.map(agentRow)));
+}
+
+let stopped = false;
+async function poll() {
+  try {
+    const [queues, agents] = await Promise.all([api("GET", "api/queues"), api("GET", "api/agents")]);
+    renderQueues((queues && queues.queues) || []);
+    renderAgents((agents && agents.agents) || []);
+    page.error.textContent = "";
+    page.updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+  } catch (error) {
+    if (error.status === 401) stopped = true;
+    else page.error.textContent = error.message;
+  }
+}
+
+async function loop() {
+  await poll();
+  if (!stopped) window.setTimeout(loop, POLL_MS);
+}
+
+const current = requireSession(["supervisor", "owner", "admin"]);
+if (current) {
+  setUpChrome(current, "supervisor");
+  loop();
+}
