@@ -109,6 +109,7 @@ def _leave_queue(r: CallRunner, queue: Queue, why: str) -> None:
             queue.members.remove(r.call.sid)
         r.call.queue = None
         r.call.dequeue_by = None
+        r.call.pending = [i for i in r.call.pending if i.kind != "dequeue"]
         r.store.notify()
     if was_in:
         r.sim.event(r.call, "dequeue", queue=queue.friendly_name, result=why)

@@ -149,7 +149,8 @@ def ring(sim: Sim, runner: CallRunner) -> str:
                                   until=lambda: call.answer_signal is not None)
             break
         except Redirected as redirect:  # new TwiML for a call that has not answered yet
-            call.program = redirect.fetch
+            with sim.store.lock:
+                call.program = redirect.fetch
     if decided:
         return "answered" if call.answer_signal == "answer" else "busy"
     return "answered" if auto else "no-answer"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from sim import phone
+from sim import legs, phone
 from sim.clock import Clock
 from sim.context import Sim
 from sim.control import ControlApi
@@ -85,9 +85,15 @@ class SimulatorHandle:
     thread: threading.Thread
 
     def stop(self) -> None:
+        """Stop serving and hang up every live call, so no call thread outlives the sim."""
         self.server.shutdown()
         self.server.server_close()
         self.thread.join(timeout=5)
+        with self.sim.store.lock:
+            live = [c for c in self.sim.store.calls.values() if not c.ended]
+        for call in live:
+            legs.end_call(self.sim, call, "completed" if call.answered else "canceled",
+                          "simulator-stopped")
 
 
 def create_sim(*, account_sid: str, auth_token: str, data_dir: str | os.PathLike[str] | None,
