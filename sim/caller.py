@@ -94,8 +94,8 @@ def hearers(sim: Sim, call: Call) -> list[Call]:
     if me is None or me.muted or me.hold:
         return []
     out = []
-    for sid, other in conf.participants.items():
-        if sid == call.sid or other.hold:
+    for sid, them in conf.participants.items():
+        if sid == call.sid or them.hold:
             continue
         if me.coaching and me.call_sid_to_coach and sid != me.call_sid_to_coach:
             continue  # a coach whispers to one agent only

@@ -109,7 +109,7 @@ class SimClient:
         return list(self._get("/sim/messages", params))
 
     # -- waiting -----------------------------------------------------------------------------
-    def wait_for(self, predicate: Callable[[], T], timeout: float | None = None,
+    def wait_for(self, predicate: Callable[[], T | None], timeout: float | None = None,
                  what: str = "condition") -> T:
         """Poll until predicate() is truthy; return its value. SimTimeout otherwise."""
         deadline = time.monotonic() + (timeout if timeout is not None else self.timeout)

@@ -86,7 +86,7 @@ def country_of(address: str) -> str:
     except phonenumbers.NumberParseException:
         return ""
     region = (phonenumbers.region_code_for_number(parsed)
-              or phonenumbers.region_code_for_country_code(parsed.country_code))
+              or phonenumbers.region_code_for_country_code(parsed.country_code or 0))
     return "" if region in (None, "ZZ") else region
 
 

@@ -119,8 +119,11 @@ def _dial_parties(r: CallRunner, el: ET.Element, doc: Document,
         r.sim.event(r.call, "dial", to=[c.to for c in batch])
         with r.store.lock:
             wait.targets.update(c.sid for c in batch)
+        def decided(batch: list[Call] = batch) -> bool:
+            return wait.winner is not None or all(c.ended for c in batch)
+
         try:
-            r.forever(lambda batch=batch: wait.winner is not None or all(c.ended for c in batch))
+            r.forever(decided)
         except (CallEnded, Redirected):
             _cancel(r, children, None)
             raise
@@ -199,7 +202,10 @@ def _dial_queue(r: CallRunner, el: ET.Element, doc: Document, target: Target) ->
             queued_for = r.sim.clock.elapsed(member.enqueued_mono or r.sim.clock.now())
             wait.targets.add(member.sid)
             r.store.notify()
-        r.forever(lambda m=member: wait.winner == m.sid or m.ended or m.dequeue_by is None)
+        def settled(m: Call = member) -> bool:
+            return wait.winner == m.sid or m.ended or m.dequeue_by is None
+
+        r.forever(settled)
         with r.store.lock:
             if wait.winner == member.sid:
                 extra = {"QueueSid": queue.sid, "QueueTime": str(round(queued_for))}

@@ -91,7 +91,11 @@ def _wait_for_input(r: CallRunner, listener: Listener, timeout: float) -> None:
         remaining = timeout - r.sim.clock.elapsed(quiet_since)
         if remaining <= 0:
             return
-        r.wait(remaining, until=lambda last=last: listener.done or listener.last_input != last)
+
+        def changed(seen: float | None = last) -> bool:
+            return listener.done or listener.last_input != seen
+
+        r.wait(remaining, until=changed)
 
 
 def record(r: CallRunner, el: ET.Element, doc: Document) -> Fetch | None:

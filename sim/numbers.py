@@ -59,6 +59,7 @@ def available_numbers(store: Store, country: str, kind: str = "Local", *, area_c
     for _ in range(MAX_ATTEMPTS):
         if len(found) >= limit:
             break
+        candidate: str | None
         if nanp:
             candidate = _nanp_candidate(rng, area_code or None, kind)
         else:

@@ -24,5 +24,10 @@ def register(router: Router) -> None:
 
     router.add("GET", "/", page)
     router.add("GET", "/phone", page)
-    for name in FILES:
-        router.add("GET", f"/static/{name}", lambda request, name=name: _static(name))
+    def asset(request: Request) -> Response:
+        name = request.params["name"]
+        if name not in FILES:
+            return Response.json({"error": "not found"}, 404)
+        return _static(name)
+
+    router.add("GET", "/static/{name}", asset)
