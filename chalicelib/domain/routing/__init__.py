@@ -1,0 +1,1 @@
+"""Routing: TaskRouter's semantics (queues, workflows, reservations, strategies), pure."""

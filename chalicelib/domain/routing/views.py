@@ -1,0 +1,56 @@
+"""The JSON shapes of routing objects, as the agent desktop and the admin pages read them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain.routing.model import CHANNELS, Agent, QueueConfig, Reservation, Task
+
+
+def agent_view(agent: Agent) -> dict[str, Any]:
+    return {
+        "id": agent.agent_id, "name": agent.name, "activity": agent.activity.value,
+        "tier": agent.tier.value, "skills": list(agent.skills),
+        "attributes": dict(agent.attributes), "capacity": dict(agent.capacity),
+        "load": {ch: agent.load(ch) for ch in CHANNELS}, "wrapup_seconds": agent.wrapup_seconds,
+        "mobile": agent.mobile, "take_on_mobile": agent.take_on_mobile,
+        "missed_in_row": agent.missed_in_row, "idle_since": agent.idle_since,
+        "contacts_today": agent.contacts_today,
+    }
+
+
+def task_view(task: Task) -> dict[str, Any]:
+    return {
+        "id": task.task_id, "status": task.status.value, "channel": task.channel,
+        "kind": task.kind.value, "queue": task.queue, "entry_queue": task.entry_queue,
+        "priority": task.priority, "caller": task.caller,
+        "business_number": task.business_number, "attributes": dict(task.attributes),
+        "interaction_id": task.interaction_id, "enqueued_at": task.enqueued_at,
+        "assigned_agent": task.assigned_agent, "assigned_at": task.assigned_at,
+        "connected_at": task.connected_at, "ended_at": task.ended_at,
+        "wrapup_until": task.wrapup_until, "completed_at": task.completed_at,
+        "outcome": task.outcome, "target": task.target_index,
+    }
+
+
+def offer_view(task: Task, reservation: Reservation, now: float) -> dict[str, Any]:
+    return {
+        "id": reservation.reservation_id, "status": reservation.status.value,
+        "via": reservation.via, "created_at": reservation.created_at,
+        "expires_at": reservation.expires_at,
+        "expires_in": max(0.0, round(reservation.expires_at - now, 1)),
+        "task": task_view(task),
+    }
+
+
+def queue_view(queue: QueueConfig) -> dict[str, Any]:
+    return {
+        "name": queue.name, "queue_id": queue.queue_id, "strategy": queue.strategy.value,
+        "worker_expression": queue.worker_expression,
+        "max_wait_seconds": queue.max_wait_seconds,
+        "overflow_after_seconds": queue.overflow_after_seconds,
+        "overflow_queue_length": queue.overflow_queue_length,
+        "hold_music_url": queue.hold_music_url,
+        "reservation_timeout_seconds": queue.reservation_timeout_seconds,
+        "ring_all_limit": queue.ring_all_limit,
+    }
