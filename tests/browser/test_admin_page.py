@@ -171,6 +171,6 @@ def test_a_supervisor_who_opens_admin_is_sent_to_live_queues(
         page: Page, site: FakeSite, api: FakeApi) -> None:
     sign_in(page, user("supervisor"))
     api.reply("GET", "api/queues", {"queues": []})
-    api.reply("GET", "api/agents", {"agents": []})
+    api.reply("GET", "api/users", {"users": []})
     page.goto(site.url + "admin")
     expect(page).to_have_url(site.url + "supervisor")

@@ -26,8 +26,8 @@ PAST_CALL = {"id": "in_1", "channel": "voice", "direction": "inbound", "status":
 
 
 def reservation(**task: Any) -> dict[str, Any]:
-    return {"id": "WR1", "task_id": "TK1", "status": "pending", "created_at": time.time(),
-            "expires_at": time.time() + 30,
+    return {"id": "WR1", "status": "pending", "via": "desktop", "created_at": time.time(),
+            "expires_at": time.time() + 30, "expires_in": 30.0,
             "task": {"id": "TK1", "channel": "voice", "queue": "support", "caller": CALLER,
                      "enqueued_at": time.time() - 12, **task}}
 
@@ -40,7 +40,9 @@ def active(status: str) -> dict[str, Any]:
 @pytest.fixture
 def desk(page: Page, site: FakeSite, api: FakeApi) -> Page:
     sign_in(page, user("agent"))
-    api.reply("GET", "api/me", {**user("agent"), "activity": "offline"})
+    api.reply("GET", "api/me", user("agent"))
+    api.reply("GET", "api/me/routing", {"id": "u_agent", "name": "Alex Agent",
+                                        "activity": "offline", "tier": "full-time"})
     api.reply("GET", "api/me/reservations", {"reservations": []})
     api.reply("GET", "api/me/tasks", {"tasks": []})
     api.reply("GET", f"api/contacts?phone={CALLER}", {"contacts": [CONTACT]})
@@ -50,7 +52,8 @@ def desk(page: Page, site: FakeSite, api: FakeApi) -> Page:
 
 def test_agent_goes_available_with_the_presence_selector(
         desk: Page, site: FakeSite, api: FakeApi) -> None:
-    api.handle("PUT", "api/me/activity", lambda r: (200, {"activity": r.body["activity"]}))
+    api.handle("PUT", "api/me/activity",
+               lambda r: (200, {"id": "u_agent", "activity": r.body["activity"]}))
     desk.goto(site.url + "agent")
     expect(desk.locator("#agent-name")).to_have_text("Alex Agent")
     desk.get_by_label("Status").select_option("available")
@@ -67,6 +70,24 @@ def test_a_refused_presence_change_is_shown_and_the_selector_goes_back(
     desk.get_by_label("Status").select_option("break")
     expect(desk.locator("#desk-error")).to_have_text("finish your wrap-up first")
     expect(desk.get_by_label("Status")).to_have_value("offline")
+
+
+def test_the_desktop_opens_with_the_agents_current_presence(
+        desk: Page, site: FakeSite, api: FakeApi) -> None:
+    api.reply("GET", "api/me/routing", {"id": "u_agent", "activity": "break"})
+    desk.goto(site.url + "agent")
+    expect(desk.get_by_label("Status")).to_have_value("break")
+    expect(desk.locator("#presence-dot")).to_have_class("dot break")
+
+
+def test_an_agent_without_a_routing_profile_is_told_to_ask_an_admin(
+        desk: Page, site: FakeSite, api: FakeApi) -> None:
+    api.reply("GET", "api/me/routing", {
+        "error": "not_found",
+        "message": "you have no routing profile yet; ask an admin to set one up"}, status=404)
+    desk.goto(site.url + "agent")
+    expect(desk.locator("#desk-status")).to_have_text(
+        "you have no routing profile yet; ask an admin to set one up")
 
 
 def test_an_offer_shows_the_caller_queue_wait_and_crm_card(

@@ -10,6 +10,7 @@ import { setUpPresence } from "./presence.js";
 import { startClock } from "./clock.js";
 
 const POLL_MS = 1500;
+const PRESENCE_EVERY = 4; // polls between presence refreshes (the router may set "away")
 const page = {
   offers: document.getElementById("offers"),
   task: document.getElementById("task"),
@@ -88,7 +89,16 @@ function render(offers, tasks) {
 }
 
 let stopped = false;
+let polls = 0;
+let updatePresence = () => {};
+
 async function poll() {
+  polls += 1;
+  if (polls % PRESENCE_EVERY === 0) {
+    api("GET", "api/me/routing")
+      .then((agent) => updatePresence(agent.activity))
+      .catch((error) => { if (error.status !== 404) showError(error); });
+  }
   try {
     const [reservations, tasks] = await Promise.all([api("GET", "api/me/reservations"), api("GET", "api/me/tasks")]);
     render(pendingOffers(reservations), activeTasks(tasks));
@@ -108,13 +118,27 @@ async function loop() {
   if (!stopped) window.setTimeout(loop, POLL_MS);
 }
 
+// The agent's routing profile (presence); a 404 means an admin has not set one up yet.
+async function routingProfile() {
+  try {
+    return await api("GET", "api/me/routing");
+  } catch (error) {
+    if (error.status === 404) page.status.textContent = error.message;
+    else showError(error);
+    return null;
+  }
+}
+
 async function start() {
   const current = requireSession(null);
   if (!current) return;
   document.getElementById("log-out").addEventListener("click", logOut);
-  const me = await api("GET", "api/me").catch((error) => { showError(error); return current.user || {}; });
+  const [me, routing] = await Promise.all([
+    api("GET", "api/me").catch((error) => { showError(error); return current.user || {}; }),
+    routingProfile(),
+  ]);
   document.getElementById("agent-name").textContent = (me && me.name) || "";
-  setUpPresence(document.getElementById("presence"), document.getElementById("presence-dot"), showError, me && me.activity);
+  updatePresence = setUpPresence(document.getElementById("presence"), document.getElementById("presence-dot"), showError, routing && routing.activity);
   replace(page.customer, el("div", { class: "empty" }, el("strong", {}, "No caller selected"), "The caller's card shows here when a call is offered."));
   startClock();
   loop();

@@ -3,13 +3,13 @@ import { api } from "./api.js";
 import { announce } from "./dom.js";
 import { titleCase } from "./format.js";
 
-const KNOWN = ["available", "break", "offline"];
+const KNOWN = ["available", "break", "offline", "away"];
 
 function show(select, dot, activity) {
   const value = KNOWN.includes(activity) ? activity : "offline";
   select.value = value;
   select.dataset.saved = value;
-  dot.className = `dot ${value}`;
+  dot.className = `dot ${value === "away" ? "break" : value}`;
 }
 
 export function setUpPresence(select, dot, onError, initial) {

@@ -1,38 +1,32 @@
-// What the desktop needs from the routing API's reservations and tasks, in one place.
-
-function taskOf(item) {
-  return item.task && typeof item.task === "object" ? item.task : item;
-}
-
-function callerOf(task) {
-  const attrs = task.attributes || {};
-  return task.caller || task.from || attrs.caller || attrs.from || null;
-}
+// What the desktop reads from the routing API (chalicelib/domain/routing/views.py):
+// GET api/me/reservations -> {reservations: [offer_view]}, each with its task_view under
+// "task"; GET api/me/tasks -> {tasks: [task_view]}.
 
 export function offerView(reservation) {
-  const task = taskOf(reservation);
+  const task = reservation.task || {};
   return {
-    id: reservation.id || reservation.reservation_id,
-    taskId: reservation.task_id || task.id || task.task_id,
-    status: reservation.status || "pending",
+    id: reservation.id,
+    taskId: task.id,
+    status: reservation.status,
     channel: task.channel || "voice",
-    caller: callerOf(task),
-    queue: task.queue || task.entry_queue || "",
+    caller: task.caller || null,
+    queue: task.queue || "",
     enqueuedAt: Number(task.enqueued_at || 0) || null,
-    expiresAt: Number(reservation.expires_at || 0) || null,
+    // expires_in is relative, so the countdown does not depend on the two clocks agreeing.
+    expiresAt: reservation.expires_in === undefined || reservation.expires_in === null
+      ? null
+      : Date.now() / 1000 + Number(reservation.expires_in),
   };
 }
 
 export function taskView(task) {
   return {
-    id: task.id || task.task_id,
+    id: task.id,
     status: task.status,
     channel: task.channel || "voice",
-    caller: callerOf(task),
-    queue: task.queue || task.entry_queue || "",
+    caller: task.caller || null,
+    queue: task.queue || "",
     since: Number(task.connected_at || task.assigned_at || 0) || null,
-    endedAt: Number(task.ended_at || 0) || null,
-    wrapupUntil: Number(task.wrapup_until || 0) || null,
   };
 }
 

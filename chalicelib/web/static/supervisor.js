@@ -1,4 +1,5 @@
-// Live queues and agents for supervisors: polls api/queues and api/agents.
+// Live queues and agents for supervisors: polls api/queues, and each user's routing
+// profile (api/users, then api/agents/{id}/routing; users without one are not agents).
 import { api, requireSession } from "./api.js";
 import { el, replace } from "./dom.js";
 import { formatDuration, titleCase } from "./format.js";
@@ -6,7 +7,8 @@ import { setUpChrome } from "./chrome.js";
 import { dataTable } from "./table.js";
 
 const POLL_MS = 3000;
-const ACTIVITIES = ["available", "busy", "break", "away", "offline"];
+const ACTIVITIES = ["available", "busy", "wrap-up", "break", "away", "offline"];
+const ROSTER_MS = 30000;
 const page = {
   queues: document.getElementById("queues"),
   agents: document.getElementById("agents"),
@@ -15,7 +17,7 @@ const page = {
 };
 
 function activityBadge(activity) {
-  const tone = { available: "green", busy: "red", break: "amber", away: "amber" }[activity] || "";
+  const tone = { available: "green", busy: "red", "wrap-up": "red", break: "amber", away: "amber" }[activity] || "";
   return el("span", { class: `badge ${tone}` }, el("span", { class: `dot ${activity}`, "aria-hidden": "true" }), titleCase(activity || "offline"));
 }
 
@@ -51,12 +53,18 @@ function renderQueues(queues) {
     queues.map(queueRow)));
 }
 
+function workload(agent) {
+  const tasks = Object.values(agent.load || {}).reduce((sum, count) => sum + Number(count || 0), 0);
+  if (!tasks) return null;
+  return el("span", { class: "badge blue" }, tasks === 1 ? "1 task" : `${tasks} tasks`);
+}
+
 function agentRow(agent) {
   return {
-    attrs: { "data-agent": agent.id || agent.agent_id },
+    attrs: { "data-agent": agent.id },
     cells: [
-      agent.name || agent.email || agent.id,
-      activityBadge(agent.activity),
+      agent.name || agent.id,
+      el("span", { class: "actions" }, activityBadge(agent.activity), workload(agent)),
       agent.tier ? titleCase(agent.tier) : "–",
       (agent.skills || []).join(", ") || "–",
       String(agent.contacts_today ?? 0),
@@ -75,12 +83,36 @@ function renderAgents(agents) {
     agents.map(agentRow)));
 }
 
+const roster = { users: [], loadedAt: 0, notAgents: new Set() };
+
+async function routingOf(user) {
+  try {
+    const agent = await api("GET", `api/agents/${encodeURIComponent(user.id)}/routing`);
+    return { ...agent, name: agent.name || user.name };
+  } catch (error) {
+    if (error.status !== 404) throw error;
+    roster.notAgents.add(user.id);
+    return null;
+  }
+}
+
+async function agentsNow() {
+  if (Date.now() - roster.loadedAt > ROSTER_MS) {
+    const found = await api("GET", "api/users");
+    roster.users = (found && found.users) || [];
+    roster.loadedAt = Date.now();
+    roster.notAgents.clear();
+  }
+  const candidates = roster.users.filter((user) => !roster.notAgents.has(user.id));
+  return (await Promise.all(candidates.map(routingOf))).filter(Boolean);
+}
+
 let stopped = false;
 async function poll() {
   try {
-    const [queues, agents] = await Promise.all([api("GET", "api/queues"), api("GET", "api/agents")]);
+    const [queues, agents] = await Promise.all([api("GET", "api/queues"), agentsNow()]);
     renderQueues((queues && queues.queues) || []);
-    renderAgents((agents && agents.agents) || []);
+    renderAgents(agents);
     page.error.textContent = "";
     page.updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
   } catch (error) {
