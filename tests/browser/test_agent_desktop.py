@@ -221,3 +221,14 @@ def test_the_desktop_without_work_shows_empty_states(
     expect(desk.get_by_text("No incoming work")).to_be_visible()
     expect(desk.get_by_text("No active task")).to_be_visible()
     screenshot(desk, "agent-idle")
+
+
+def test_a_gateway_error_is_described_without_echoing_the_token(
+        desk: Page, site: FakeSite, api: FakeApi) -> None:
+    api.reply("GET", "api/me/reservations", {
+        "message": "Authorization header requires 'Credential'. Authorization=Bearer test-token"},
+        status=403)
+    desk.goto(site.url + "agent")
+    expect(desk.locator("#desk-error")).to_have_text(
+        "This part of Hotline isn't available on the server (403 for api/me/reservations).")
+    expect(desk.get_by_text("No incoming work")).to_be_visible()

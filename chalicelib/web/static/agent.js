@@ -140,6 +140,8 @@ async function start() {
   document.getElementById("agent-name").textContent = (me && me.name) || "";
   updatePresence = setUpPresence(document.getElementById("presence"), document.getElementById("presence-dot"), showError, routing && routing.activity);
   replace(page.customer, el("div", { class: "empty" }, el("strong", {}, "No caller selected"), "The caller's card shows here when a call is offered."));
+  renderOffers(page.offers, [], { onAccept: accept, onReject: reject, cardFor });
+  renderTask(page.task, null, wrapUp);
   startClock();
   loop();
 }

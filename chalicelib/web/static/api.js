@@ -4,14 +4,23 @@
 const TOKEN_KEY = "hotline.token";
 const USER_KEY = "hotline.user";
 
+// Hotline's errors are {"error", "message", "path"?}; anything else (a gateway's own
+// answer, say) is described by its status only, never echoed.
 export class ApiError extends Error {
-  constructor(status, body) {
-    const message = (body && body.message) || `The server answered ${status}.`;
-    super(message);
+  constructor(status, body, path = "") {
+    const ours = Boolean(body && typeof body.error === "string" && body.message);
+    super(ours ? body.message : describe(status, path));
     this.status = status;
-    this.code = (body && body.error) || "error";
-    this.path = (body && body.path) || null;
+    this.code = ours ? body.error : "error";
+    this.path = (ours && body.path) || null;
   }
+}
+
+function describe(status, path) {
+  const what = path ? ` for ${path.split("?")[0]}` : "";
+  if (status === 0) return "Hotline can't be reached. Check your connection; we'll keep trying.";
+  if (status === 403 || status === 404) return `This part of Hotline isn't available on the server (${status}${what}).`;
+  return `Hotline's server answered ${status}${what}. Please try again.`;
 }
 
 export function session() {
@@ -82,7 +91,7 @@ export async function api(method, path, body, options = {}) {
       cache: "no-store",
     });
   } catch (_networkError) {
-    throw new ApiError(0, { error: "network", message: "Hotline can't be reached. Check your connection; we'll keep trying." });
+    throw new ApiError(0, null, path);
   }
   const text = await response.text();
   let payload = null;
@@ -90,14 +99,14 @@ export async function api(method, path, body, options = {}) {
     try {
       payload = JSON.parse(text);
     } catch (_notJson) {
-      payload = { error: "bad_response", message: `The server answered ${response.status} with something that isn't JSON.` };
+      payload = null;
     }
   }
   if (response.status === 401 && auth) {
     toLogin("expired");
-    throw new ApiError(401, payload);
+    throw new ApiError(401, payload, path);
   }
-  if (!response.ok) throw new ApiError(response.status, payload);
+  if (!response.ok) throw new ApiError(response.status, payload, path);
   return payload;
 }
 
