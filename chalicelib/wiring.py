@@ -163,3 +163,76 @@ def get_flow_admin():  # type: ignore[no-untyped-def]
         return tenant.twilio_account_sid if tenant is not None else None
 
     return FlowAdminService(FlowRepository(bound_settings()), account_sid_of)
+
+
+# --- routing ------------------------------------------------------------------------
+if TYPE_CHECKING:
+    from chalicelib.adapters.twilio.telephony import TwilioTelephony
+    from chalicelib.services.queue_calls import QueueCallService
+    from chalicelib.services.routing import RoutingService
+    from chalicelib.services.routing_admin import RoutingAdminService
+    from chalicelib.services.routing_desk import AgentDesk
+    from chalicelib.services.routing_ports import RoutingUrls
+    from chalicelib.services.routing_sweep import RoutingSweep
+
+
+@lru_cache(maxsize=1)
+def get_routing_urls() -> RoutingUrls:
+    from chalicelib.services.routing_ports import RoutingUrls
+
+    return RoutingUrls(get_settings().public_url)
+
+
+@lru_cache(maxsize=1)
+def get_routing_telephony() -> TwilioTelephony:
+    from chalicelib.adapters.twilio.telephony import TwilioTelephony, tenant_credentials
+
+    settings = bound_settings()
+    return TwilioTelephony(settings, tenant_credentials(get_tenant_repository(), settings))
+
+
+@lru_cache(maxsize=1)
+def get_routing_service() -> RoutingService:
+    from chalicelib.adapters.dynamo.routing_config_repository import RoutingConfigRepository
+    from chalicelib.adapters.dynamo.routing_repository import RoutingRepository
+    from chalicelib.services.routing import RoutingService
+    from chalicelib.services.routing_matcher import Matcher
+    from chalicelib.services.routing_ports import ConfigCache
+
+    settings = bound_settings()
+    store = RoutingRepository(settings)
+    telephony = get_routing_telephony()
+    matcher = Matcher(store, telephony, get_routing_urls(),
+                      reservation_timeout=settings.reservation_timeout_seconds)
+    return RoutingService(store, ConfigCache(RoutingConfigRepository()), matcher, telephony,
+                          get_crm_service())
+
+
+@lru_cache(maxsize=1)
+def get_agent_desk() -> AgentDesk:
+    from chalicelib.services.routing_desk import AgentDesk
+
+    return AgentDesk(get_routing_service(), get_routing_urls())
+
+
+@lru_cache(maxsize=1)
+def get_routing_admin() -> RoutingAdminService:
+    from chalicelib.services.routing_admin import RoutingAdminService
+
+    return RoutingAdminService(get_routing_service(), get_tenant_repository())
+
+
+@lru_cache(maxsize=1)
+def get_routing_sweep() -> RoutingSweep:
+    from chalicelib.services.routing_sweep import RoutingSweep
+
+    return RoutingSweep(get_routing_service())
+
+
+@lru_cache(maxsize=1)
+def get_queue_calls() -> QueueCallService:
+    from chalicelib.adapters.twilio.telephony import render_twiml
+    from chalicelib.services.queue_calls import QueueCallService
+
+    return QueueCallService(get_routing_service(), get_agent_desk(), get_tenant_repository(),
+                            get_routing_urls(), render_twiml, get_voice_service)

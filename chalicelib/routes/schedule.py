@@ -1,0 +1,40 @@
+"""The routing sweep: offer time-outs, escalations, wrap-up ends, callbacks, lost callers.
+
+In AWS a schedule runs once a minute (EventBridge's finest rate), so one invocation
+sweeps every few seconds for most of the minute; the local runner calls ``run_sweep()``
+every few seconds instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from chalice import Blueprint, Rate
+
+bp = Blueprint(__name__)
+log = logging.getLogger("hotline.routing.sweep")
+
+SWEEP_EVERY_SECONDS = 5.0
+SWEEP_FOR_SECONDS = 50.0
+
+
+def run_sweep(now: float | None = None) -> dict[str, Any]:
+    """One pass over every due timer; returns what it did."""
+    from chalicelib.wiring import get_routing_sweep
+
+    report = get_routing_sweep().run(now)
+    return dict(report.__dict__)
+
+
+@bp.schedule(Rate(1, unit=Rate.MINUTES))
+def routing_sweep(event: Any) -> None:
+    deadline = time.monotonic() + SWEEP_FOR_SECONDS
+    while True:
+        report = run_sweep()
+        if report["examined"]:
+            log.info("sweep: %s", report)
+        if time.monotonic() + SWEEP_EVERY_SECONDS >= deadline:
+            return
+        time.sleep(SWEEP_EVERY_SECONDS)
