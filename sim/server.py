@@ -114,8 +114,8 @@ def create_sim(*, account_sid: str, auth_token: str, data_dir: str | os.PathLike
     return Sim(store, clock, WebhookClient(timeout))
 
 
-def start_simulator(port: int = 0, data_dir: str | os.PathLike[str] | None = None, *,
-                    account_sid: str, auth_token: str, time_scale: float = 1.0,
+def start_simulator(port: int = 0, data_dir: str | os.PathLike[str] | None = None,
+                    account_sid: str = "", auth_token: str = "", time_scale: float = 1.0, *,
                     host: str = "127.0.0.1", webhook_timeout: float | None = None,
                     public_url: str | None = None) -> SimulatorHandle:
     """Start the simulator on a background thread. port=0 picks a free port.
@@ -124,6 +124,8 @@ def start_simulator(port: int = 0, data_dir: str | os.PathLike[str] | None = Non
     under 2 s (so a cold app is not taken for a dead one when the scale is small).
     public_url is the simulator's own base URL in RecordingUrl (default http://host:port).
     """
+    if not account_sid.startswith("AC") or not auth_token:
+        raise ValueError("start_simulator needs the master account's SID (AC…) and token")
     sim = create_sim(account_sid=account_sid, auth_token=auth_token, data_dir=data_dir,
                      time_scale=time_scale, webhook_timeout=webhook_timeout)
     handler = type("SimHandler", (_Handler,), {"router": build_router(sim)})
