@@ -8,12 +8,17 @@ import os
 from chalice import Chalice
 
 from chalicelib.routes import (
+    agent_api,
     auth_api,
     crm_api,
     flows_api,
+    pages,
+    routing_admin_api,
+    schedule,
     tenant_api,
     twilio_messaging,
     twilio_voice,
+    voice_queue,
 )
 
 app = Chalice(app_name="hotline")
@@ -26,3 +31,8 @@ app.register_blueprint(auth_api.bp)
 app.register_blueprint(crm_api.bp)
 app.register_blueprint(tenant_api.bp)
 app.register_blueprint(flows_api.bp)
+app.register_blueprint(voice_queue.bp)
+app.register_blueprint(agent_api.bp)
+app.register_blueprint(routing_admin_api.bp)
+app.register_blueprint(schedule.bp)
+app.register_blueprint(pages.bp)

@@ -38,7 +38,7 @@ def test_caller_reaches_an_agent_and_the_crm_records_the_call(stack: RunningStac
     agent.ok("PUT", "/api/me/activity", {"activity": "available"})
     reservation = wait_until(
         lambda: next((r for r in agent.ok("GET", "/api/me/reservations")["reservations"]
-                      if r.get("caller") == caller), None),
+                      if r["task"]["caller"] == caller), None),
         what="a reservation for the caller")
     agent.ok("POST", f"/api/reservations/{reservation['id']}/accept")
     bridged = wait_until(lambda: sim.ok("GET", f"/sim/calls/{call_sid}")["bridged_with"],
