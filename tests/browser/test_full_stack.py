@@ -3,10 +3,14 @@ the carrier simulator, wraps it up, and sees it in the caller's CRM history."""
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from sim.client import SimClient
+from tests.browser.conftest import SCREENSHOTS, screenshot
 from tests.stack import RunningStack, new_caller
 
 pytestmark = pytest.mark.browser
@@ -19,9 +23,17 @@ def nanp(e164: str) -> str:
     return f"+1 ({e164[2:5]}) {e164[5:8]}-{e164[8:]}"
 
 
+def status_of(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
 def require_backend(stack: RunningStack) -> None:
     """Skip, naming the missing piece, when the app does not serve what the test needs."""
-    status, _ = stack.api.call("GET", "/login")
+    status = status_of(stack.app_url + "/login")
     if status != 200:
         pytest.skip(f"GET /login answered {status}: the pages blueprint "
                     "(chalicelib.routes.pages.bp) is not registered in app.py yet")
@@ -56,6 +68,7 @@ def test_agent_takes_a_call_in_the_browser_and_the_crm_shows_it(
     # Then the offer shows the caller's number, and the agent accepts it
     offer = page.locator("article.offer").filter(has_text=nanp(caller))
     expect(offer).to_be_visible(timeout=CALL_WAIT_MS)
+    page.screenshot(path=str(SCREENSHOTS / "full-stack-offer.png"), full_page=True)
     offer.get_by_role("button", name="Accept").click()
     expect(page.get_by_test_id("task-state")).to_have_text("Connected", timeout=CALL_WAIT_MS)
     expect(page.get_by_test_id("task-caller")).to_have_text(nanp(caller))
@@ -73,3 +86,4 @@ def test_agent_takes_a_call_in_the_browser_and_the_crm_shows_it(
     expect(call).to_contain_text("Order placed", timeout=CALL_WAIT_MS)
     expect(call).to_contain_text("Two jugs, Thursday morning")
     expect(call).to_contain_text("Queue support")
+    screenshot(page, "full-stack-history")

@@ -20,6 +20,7 @@ const page = {
 };
 const cards = new Map(); // phone -> Promise of { contact, interactions }
 let customerPhone = null;
+let customerCurrent = null; // the interaction in progress with that customer
 let lastOffers = [];
 
 function showError(error) {
@@ -35,12 +36,13 @@ function cardFor(phone, fresh = false) {
   return cards.get(phone);
 }
 
-function showCustomer(phone, fresh = false) {
+function showCustomer(phone, current, fresh = false) {
   if (!phone || (phone === customerPhone && !fresh)) return;
   customerPhone = phone;
+  customerCurrent = current;
   replace(page.customer, el("p", { class: "muted" }, `Looking up ${formatPhone(phone)}…`));
   cardFor(phone, fresh)
-    .then((card) => { if (customerPhone === phone) renderCard(page.customer, card); })
+    .then((card) => { if (customerPhone === phone) renderCard(page.customer, card, { currentId: customerCurrent }); })
     .catch((error) => { if (customerPhone === phone) replace(page.customer, el("p", { class: "alert error" }, error.message)); });
 }
 
@@ -71,7 +73,7 @@ async function wrapUp(task, body) {
   await api("POST", `api/tasks/${encodeURIComponent(task.id)}/wrapup`, { disposition: body.disposition, notes: body.notes || "" });
   page.status.textContent = "Wrap-up saved. You're ready for the next call.";
   announce("Wrap-up saved.");
-  if (task.caller) showCustomer(task.caller, true);
+  if (task.caller) showCustomer(task.caller, task.interactionId, true);
   await poll();
 }
 
@@ -83,9 +85,10 @@ function render(offers, tasks) {
   const task = tasks[0] || null;
   if (renderTask(page.task, task, wrapUp) && task) {
     page.status.textContent = task.status === "assigned" ? "Connected" : "Call ended: wrap up to finish.";
-    if (task.status === "wrapping") showCustomer(task.caller, true);
+    if (task.status === "wrapping") showCustomer(task.caller, task.interactionId, true);
   }
-  showCustomer((task && task.caller) || (offers[0] && offers[0].caller));
+  const focus = task || offers[0];
+  if (focus) showCustomer(focus.caller, focus.interactionId);
 }
 
 let stopped = false;

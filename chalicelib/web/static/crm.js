@@ -19,19 +19,29 @@ export async function lookUp(phone) {
   return { phone, contact, interactions: history.interactions || [] };
 }
 
-function previousLine(card) {
-  const count = card.contact ? Number(card.contact.interaction_count || card.interactions.length) : 0;
-  if (!card.contact) return "First time calling";
-  return count === 1 ? "1 interaction on record" : `${count} interactions on record`;
+// Interactions before the one in progress (`currentId`, the call being offered or taken).
+function earlier(card, currentId) {
+  return card.interactions.filter((item) => item.id !== currentId);
+}
+
+function previousLine(card, currentId) {
+  const count = earlier(card, currentId).length;
+  if (!count) return "First time calling";
+  return count === 1 ? "1 earlier interaction" : `${count} earlier interactions`;
+}
+
+function displayName(card, currentId) {
+  const name = card.contact && card.contact.name;
+  if (name) return name;
+  return earlier(card, currentId).length ? "Unnamed caller" : "New caller";
 }
 
 // The short form shown on an incoming offer.
-export function summary(card) {
-  const name = card.contact && card.contact.name;
-  const last = card.interactions[0];
+export function summary(card, currentId = null) {
+  const last = earlier(card, currentId)[0];
   return el("div", { class: "crm-summary", "data-testid": "offer-crm" },
-    el("p", { class: "who-line" }, name || "New caller"),
-    el("p", { class: "muted small" }, previousLine(card)),
+    el("p", { class: "who-line" }, displayName(card, currentId)),
+    el("p", { class: "muted small" }, previousLine(card, currentId)),
     last ? el("p", { class: "small" }, `Last: ${formatWhen(last.started_at)} · ${titleCase(last.disposition || last.outcome || last.status)}`) : null);
 }
 
@@ -41,7 +51,7 @@ function outcomeBadge(item) {
   return el("span", { class: `badge ${tone}` }, titleCase(outcome));
 }
 
-function historyItem(item) {
+function historyItem(item, currentId) {
   const facts = [];
   if (item.queue) facts.push(`Queue ${item.queue}`);
   if (item.queue_wait_seconds !== null && item.queue_wait_seconds !== undefined) facts.push(`waited ${formatDuration(item.queue_wait_seconds)}`);
@@ -50,14 +60,16 @@ function historyItem(item) {
     el("div", { class: "line" },
       el("strong", {}, `${titleCase(item.direction)} ${item.channel}`),
       outcomeBadge(item),
+      item.id === currentId ? el("span", { class: "badge amber" }, "This call") : null,
       item.disposition ? el("span", { class: "badge blue", "data-testid": "disposition" }, item.disposition) : null),
     el("div", { class: "when" }, [formatWhen(item.started_at), ...facts].join(" · ")),
     item.notes ? el("p", { class: "notes" }, item.notes) : null);
 }
 
-export function history(interactions) {
+export function history(interactions, currentId = null) {
   if (!interactions.length) return el("p", { class: "muted" }, "No history yet.");
-  return el("ol", { class: "history", "aria-label": "Contact history" }, interactions.map(historyItem));
+  return el("ol", { class: "history", "aria-label": "Contact history" },
+    interactions.map((item) => historyItem(item, currentId)));
 }
 
 function field(id, label, name, value, kind = "input") {
@@ -97,17 +109,17 @@ function editor(card, onSaved) {
 }
 
 // The full card: header, editable details (when the contact exists) and history.
-export function renderCard(container, card, { editable = true, onSaved = null } = {}) {
+export function renderCard(container, card, { editable = true, onSaved = null, currentId = null } = {}) {
   const name = card.contact && card.contact.name;
   const head = el("div", { class: "crm-head" },
     el("span", { class: "avatar", "aria-hidden": "true" }, name ? initials(name) : "#"),
     el("div", {},
-      el("h3", { class: "crm-name", "data-testid": "crm-name" }, name || (card.contact ? "Unnamed contact" : "New caller")),
-      el("div", { class: "muted" }, formatPhone(card.phone), " · ", previousLine(card))));
+      el("h3", { class: "crm-name", "data-testid": "crm-name" }, displayName(card, currentId)),
+      el("div", { class: "muted" }, formatPhone(card.phone), " · ", previousLine(card, currentId))));
   replace(container,
     head,
     card.contact && editable ? editor(card, onSaved) : null,
     card.contact ? null : el("p", { class: "muted" }, "No record for this number yet. The card fills in once the call is logged."),
     el("h3", {}, "History"),
-    history(card.interactions));
+    history(card.interactions, currentId));
 }

@@ -32,7 +32,7 @@ function offerCard(offer, handlers) {
     el("div", { class: "actions" }, accept, reject));
   if (offer.caller) {
     handlers.cardFor(offer.caller)
-      .then((found) => replace(crm, summary(found)))
+      .then((found) => replace(crm, summary(found, offer.interactionId)))
       .catch((error) => replace(crm, el("p", { class: "small error" }, `Caller details unavailable: ${error.message}`)));
   } else {
     replace(crm, el("p", { class: "who-line" }, "Unknown caller"));

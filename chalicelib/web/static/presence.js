@@ -12,8 +12,10 @@ function show(select, dot, activity) {
   dot.className = `dot ${value === "away" ? "break" : value}`;
 }
 
+// The selector stays disabled (in the HTML) until the agent's current presence is known.
 export function setUpPresence(select, dot, onError, initial) {
   show(select, dot, initial);
+  select.disabled = false;
   select.addEventListener("change", async () => {
     const wanted = select.value;
     select.disabled = true;

@@ -10,6 +10,7 @@ export function offerView(reservation) {
     status: reservation.status,
     channel: task.channel || "voice",
     caller: task.caller || null,
+    interactionId: task.interaction_id || null,
     queue: task.queue || "",
     enqueuedAt: Number(task.enqueued_at || 0) || null,
     // expires_in is relative, so the countdown does not depend on the two clocks agreeing.
@@ -25,6 +26,7 @@ export function taskView(task) {
     status: task.status,
     channel: task.channel || "voice",
     caller: task.caller || null,
+    interactionId: task.interaction_id || null,
     queue: task.queue || "",
     since: Number(task.connected_at || task.assigned_at || 0) || null,
   };
