@@ -68,6 +68,8 @@ def test_agent_takes_a_call_in_the_browser_and_the_crm_shows_it(
     # Then the offer shows the caller's number, and the agent accepts it
     offer = page.locator("article.offer").filter(has_text=nanp(caller))
     expect(offer).to_be_visible(timeout=CALL_WAIT_MS)
+    expect(offer.get_by_test_id("offer-crm")).to_contain_text("New caller")
+    expect(offer.get_by_test_id("offer-queue")).to_have_text("Queue: support")
     page.screenshot(path=str(SCREENSHOTS / "full-stack-offer.png"), full_page=True)
     offer.get_by_role("button", name="Accept").click()
     expect(page.get_by_test_id("task-state")).to_have_text("Connected", timeout=CALL_WAIT_MS)

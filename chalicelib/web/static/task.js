@@ -53,7 +53,7 @@ export function renderTask(container, task, onWrapup) {
   if (!task) {
     replace(container, el("div", { class: "empty" },
       el("strong", {}, "No active task"),
-      "Set your status to Available to be offered calls."));
+      "A call you accept shows here. Set your status to Available to get calls."));
     return true;
   }
   if (task.status === "assigned") {
