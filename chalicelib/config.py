@@ -19,7 +19,7 @@ class _Reader:
     def __init__(self, environ: Mapping[str, str]) -> None:
         self._env = environ
 
-    def str(self, name: str, default: object = _MISSING) -> str:
+    def text(self, name: str, default: object = _MISSING) -> str:
         value = self._env.get(name)
         if value is None or value == "":
             if default is _MISSING:
@@ -31,7 +31,7 @@ class _Reader:
         value = self._env.get(name)
         return value or None
 
-    def int(self, name: str, default: int) -> int:
+    def whole(self, name: str, default: int) -> int:
         raw = self._env.get(name)
         if raw is None or raw == "":
             return default
@@ -40,7 +40,7 @@ class _Reader:
         except ValueError as exc:
             raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
-    def float(self, name: str, default: float) -> float:
+    def number(self, name: str, default: float) -> float:
         raw = self._env.get(name)
         if raw is None or raw == "":
             return default
@@ -70,28 +70,28 @@ class Settings:
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
         env = _Reader(os.environ if environ is None else environ)
-        stage = env.str("HOTLINE_STAGE", "local")
-        base = env.str("PUBLIC_BASE_URL").rstrip("/")
+        stage = env.text("HOTLINE_STAGE", "local")
+        base = env.text("PUBLIC_BASE_URL").rstrip("/")
         if not base.startswith(("http://", "https://")):
             raise ConfigError(f"PUBLIC_BASE_URL must start with http:// or https://, got {base!r}")
-        secret = env.str("HOTLINE_JWT_SECRET")
+        secret = env.text("HOTLINE_JWT_SECRET")
         if len(secret) < 32:
             raise ConfigError("HOTLINE_JWT_SECRET must be at least 32 characters long")
         return cls(
             stage=stage,
             public_base_url=base,
-            table_prefix=env.str("HOTLINE_TABLE_PREFIX", f"hotline-{stage}"),
-            aws_region=env.str("AWS_REGION", env.str("AWS_DEFAULT_REGION", "us-east-1")),
+            table_prefix=env.text("HOTLINE_TABLE_PREFIX", f"hotline-{stage}"),
+            aws_region=env.text("AWS_REGION", env.text("AWS_DEFAULT_REGION", "us-east-1")),
             dynamodb_endpoint=env.optional("AWS_ENDPOINT_URL_DYNAMODB"),
-            twilio_account_sid=env.str("TWILIO_ACCOUNT_SID"),
-            twilio_auth_token=env.str("TWILIO_AUTH_TOKEN"),
+            twilio_account_sid=env.text("TWILIO_ACCOUNT_SID"),
+            twilio_auth_token=env.text("TWILIO_AUTH_TOKEN"),
             twilio_api_base=env.optional("TWILIO_API_BASE"),
             jwt_secret=secret,
-            jwt_ttl_seconds=env.int("HOTLINE_JWT_TTL_SECONDS", 8 * 3600),
-            reservation_timeout_seconds=env.int("HOTLINE_RESERVATION_TIMEOUT", 15),
-            dynamodb_timeout_seconds=env.float("HOTLINE_DYNAMODB_TIMEOUT", 0.8),
-            dynamodb_max_retries=env.int("HOTLINE_DYNAMODB_RETRIES", 1),
-            http_timeout_seconds=env.float("HOTLINE_HTTP_TIMEOUT", 4.0),
+            jwt_ttl_seconds=env.whole("HOTLINE_JWT_TTL_SECONDS", 8 * 3600),
+            reservation_timeout_seconds=env.whole("HOTLINE_RESERVATION_TIMEOUT", 15),
+            dynamodb_timeout_seconds=env.number("HOTLINE_DYNAMODB_TIMEOUT", 0.8),
+            dynamodb_max_retries=env.whole("HOTLINE_DYNAMODB_RETRIES", 1),
+            http_timeout_seconds=env.number("HOTLINE_HTTP_TIMEOUT", 4.0),
         )
 
     def public_url(self, path: str) -> str:

@@ -31,7 +31,10 @@ class Engine(Protocol):
 
 
 class Router(Protocol):
-    def enqueue_call(self, **kwargs: Any) -> Any: ...
+    def enqueue_call(self, *, tenant_id: str, call_sid: str, interaction_id: str, queue: str,
+                     priority: int = 0, timeout: int | None = None,
+                     attributes: dict[str, Any] | None = None, caller: str | None = None,
+                     business_number: str | None = None) -> Any: ...
     def on_call_ended(self, tenant_id: str, call_sid: str, call_status: str) -> Any: ...
 
 

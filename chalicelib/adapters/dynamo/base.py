@@ -57,7 +57,7 @@ def bind(settings: Settings) -> None:
         return
     for model in REGISTRY:
         meta = model.Meta
-        meta.table_name = f"{settings.table_prefix}-{meta.base_name}"  # type: ignore[attr-defined]
+        meta.table_name = f"{settings.table_prefix}-{meta.base_name}"
         meta.region = settings.aws_region  # type: ignore[attr-defined]
         meta.host = settings.dynamodb_endpoint  # type: ignore[attr-defined]
         meta.connect_timeout_seconds = settings.dynamodb_timeout_seconds  # type: ignore[attr-defined]

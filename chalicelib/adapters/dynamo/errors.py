@@ -30,8 +30,22 @@ def cancellation_reasons(exc: PynamoDBException) -> list[str]:
     return []
 
 
+def error_code(exc: PynamoDBException) -> str:
+    """The provider's error code, or the cause's type for network failures.
+
+    (PynamoDB's own ``cause_response_code`` raises when a timeout carries no response.)
+    """
+    cause = exc.cause
+    response = getattr(cause, "response", None)
+    if isinstance(response, dict):
+        code = response.get("Error", {}).get("Code")
+        if code:
+            return str(code)
+    return type(cause).__name__ if cause is not None else ""
+
+
 def is_conditional_failure(exc: PynamoDBException) -> bool:
-    if exc.cause_response_code == "ConditionalCheckFailedException":
+    if error_code(exc) == "ConditionalCheckFailedException":
         return True
     return "ConditionalCheckFailed" in cancellation_reasons(exc)
 
@@ -44,8 +58,8 @@ def translated(action: str) -> Iterator[None]:
     except PynamoDBException as exc:
         if is_conditional_failure(exc):
             raise Conflict(f"{action}: the item changed or already exists") from exc
-        code = exc.cause_response_code or (type(exc.cause).__name__ if exc.cause else "")
-        if code in _THROTTLING or "Throttl" in str(code):
+        code = error_code(exc)
+        if code in _THROTTLING or "Throttl" in code:
             raise Unavailable(f"{action}: DynamoDB is throttling ({code})") from exc
         raise Unavailable(f"{action}: DynamoDB failed ({code or exc.msg})") from exc
 

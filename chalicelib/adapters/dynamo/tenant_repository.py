@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pynamodb.exceptions import PynamoDBException
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo.base import connection
@@ -28,7 +29,8 @@ def _user(m: UserModel) -> User:
 
 def _number(m: PhoneNumberModel) -> PhoneNumber:
     return PhoneNumber(number=m.number, tenant_id=m.tenant_id, flow_id=m.flow_id,
-                       sms_flow_id=m.sms_flow_id, shared_tenants=tuple(m.shared_tenants or ()),
+                       sms_flow_id=m.sms_flow_id,
+                       shared_tenants=tuple(str(t) for t in (m.shared_tenants or [])),
                        friendly_name=m.friendly_name)
 
 
@@ -68,7 +70,7 @@ class TenantRepository:
     @dynamo_call("update tenant profile")
     def update_profile(self, tenant_id: str, profile: dict[str, object],
                        timezone: str | None = None) -> None:
-        actions = [TenantModel.profile.set(profile)]
+        actions: list[Action] = [TenantModel.profile.set(profile)]
         if timezone:
             actions.append(TenantModel.timezone.set(timezone))
         TenantModel(tenant_id).update(actions=actions, condition=TenantModel.tenant_id.exists())

@@ -17,7 +17,7 @@ def _rebasing_http_client(api_base: str, timeout: float) -> Any:
 
     target = urlsplit(api_base)
 
-    class RebasingHttpClient(TwilioHttpClient):  # type: ignore[misc]
+    class RebasingHttpClient(TwilioHttpClient):
         """Sends every *.twilio.com request to ``api_base``, keeping path and query."""
 
         def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Any:
