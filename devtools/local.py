@@ -99,6 +99,7 @@ def main() -> int:
                          data_dir=data_dir, log_dir=data_dir / "logs")
     stack = Stack(config)
     stopping = threading.Event()
+    sweeper = threading.Thread(target=sweep_forever, args=(stopping,), daemon=True)
 
     def on_signal(signum: int, _frame: object) -> None:
         stopping.set()
@@ -111,7 +112,6 @@ def main() -> int:
         from devtools.seed import seed_demo
 
         demo = seed_demo()  # imports the app's code: only after the stack's env is set
-        sweeper = threading.Thread(target=sweep_forever, args=(stopping,), daemon=True)
         sweeper.start()
         print(banner(config, demo), flush=True)
         while not stopping.wait(0.5):
@@ -125,6 +125,9 @@ def main() -> int:
         return 1
     finally:
         print("Stopping...", flush=True)
+        stopping.set()
+        if sweeper.is_alive():
+            sweeper.join(timeout=10)  # the sweep in flight finishes before its database stops
         stack.stop()
         lock.close()
     return 0
