@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from chalicelib.adapters.dynamo.idempotency_repository import AlreadyProcessed
@@ -55,11 +56,10 @@ class MessagingService:
                                        revision=revision)
         verbs = self._hand_off(line, message_sid, sender, result.verbs)
         reply = render_messaging(verbs)
-        interaction = self.crm.new_interaction(tenant_id, message_sid, sender,
-                                               line.number.number, channel_of(sender),
-                                               "inbound")
-        interaction = type(interaction)(**{**interaction.__dict__, "status": "received",
-                                           "summary": hook.params.get("Body", "")[:500]})
+        interaction = replace(
+            self.crm.new_interaction(tenant_id, message_sid, sender, line.number.number,
+                                     channel_of(sender), "inbound"),
+            status="received", summary=hook.params.get("Body", "")[:500])
         stages: list[Stage] = [
             lambda tx: self.crm_stager.stage_create_interaction(tx, interaction),
             lambda tx: self.crm_stager.stage_touch_contact(tx, tenant_id, sender,

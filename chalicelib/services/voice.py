@@ -215,15 +215,15 @@ class VoiceService:
 
     def _enqueue(self, line: Line, call_sid: str, flow: Any, result: Any
                  ) -> tuple[Any, list[tuple[str, str]]]:
-        """Create the routing task behind an Enqueue verb (idempotent per call).
+        """Create the routing task behind the step's Enqueue verb (idempotent per call).
 
-        A queue the tenant does not have takes the widget's failedToEnqueue path.
+        A queue the tenant does not have takes the widget's failedToEnqueue path; if that
+        path enqueues again and fails again, the caller gets the flow's words and no queue.
         """
-        queued: list[tuple[str, str]] = []
-        for attempt in range(2):
+        for attempt in (1, 2):
             index = next((i for i, v in enumerate(result.verbs) if isinstance(v, Enqueue)), None)
             if index is None:
-                break
+                return result, []
             verb = result.verbs[index]
             try:
                 task = self.router().enqueue_call(
@@ -233,15 +233,14 @@ class VoiceService:
                     caller=result.context.contact_address,
                     business_number=line.number.number)
             except NotFound as exc:
-                log.warning("call %s could not be queued: %s", call_sid, exc.message)
-                before = result.verbs[:index]
+                log.warning("call %s could not be queued (attempt %d): %s", call_sid, attempt,
+                            exc.message)
+                spoken = result.verbs[:index]
                 result = self.engine.resume(flow, result.context, verb.resume,
                                             {"QueueResult": "error"}, line.environment())
-                result.verbs[:0] = before
-                if attempt == 1:
-                    result.verbs[:] = [v for v in result.verbs if not isinstance(v, Enqueue)]
+                result.verbs[:0] = spoken
                 continue
             result.verbs[index] = replace(verb, task_id=task.task_id)
-            queued.append((verb.queue, task.task_id))
-            break
-        return result, queued
+            return result, [(verb.queue, task.task_id)]
+        result.verbs[:] = [v for v in result.verbs if not isinstance(v, Enqueue)]
+        return result, []

@@ -111,3 +111,31 @@ def test_final_status_callback_is_recorded_once(client, line):
         assert response.status_code == 200
     stored = CrmRepository().get_interaction(line.tenant.tenant_id, call)
     assert stored.status == "completed" and stored.duration_seconds == 12
+
+
+def _step(client, line, call, twiml: bytes, digits: str) -> ET.Element:
+    action = ET.fromstring(twiml).find("Gather").get("action")
+    path = action[len(line.settings.public_base_url):]
+    body, headers = line.signed(path, line.call_params(call, Digits=digits))
+    return ET.fromstring(client.http.post(path, body=body, headers=headers).body)
+
+
+def test_queue_the_tenant_lacks_takes_the_flows_failed_to_enqueue_path(client, line):
+    # This tenant has no routing queues at all: "support" is unknown to the router.
+    call = _sid()
+    body, headers = line.signed("/twilio/voice", line.call_params(call))
+    first = client.http.post("/twilio/voice", body=body, headers=headers).body
+    root = _step(client, line, call, first, "2")
+    spoken = " ".join(el.text or "" for el in root.iter("Say"))
+    assert root.find("Enqueue") is None
+    assert "no one can take your call right now" in spoken
+    assert root.find("Record") is not None  # the flow offers voicemail instead
+
+
+def test_retried_menu_answer_replays_the_same_twiml(client, line):
+    call = _sid()
+    body, headers = line.signed("/twilio/voice", line.call_params(call))
+    first = client.http.post("/twilio/voice", body=body, headers=headers).body
+    once = ET.tostring(_step(client, line, call, first, "9"))
+    again = ET.tostring(_step(client, line, call, first, "9"))
+    assert once == again
