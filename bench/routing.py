@@ -91,17 +91,18 @@ def requests_per_match(settings: Any, counter: RequestCounter, size: int) -> dic
     now = time.time()
     service.config.store.save_queue(_queue(tenant_id), new=True)
     fill_queue(tenant_id, size, now - size)
-    add_agents(store, tenant_id, MATCHES_PER_SIZE, now)
+    matches = min(MATCHES_PER_SIZE, size // 2)  # the queue stays at least half full
+    add_agents(store, tenant_id, matches, now)
     service.config.get(tenant_id)  # warm the per-container config cache, as a warm Lambda
     counts, operations = [], Counter[str]()
-    for _ in range(MATCHES_PER_SIZE):
+    for _ in range(matches):
         counter.reset()
         offered = service.match(tenant_id, "support", max_offers=1)
         assert len(offered) == 1, "the match made no offer"
         counts.append(counter.total)
         operations.update(counter.by_operation)
     return {"size": size, "median": statistics.median(counts), "max": max(counts),
-            "per_match": {op: n / MATCHES_PER_SIZE for op, n in sorted(operations.items())}}
+            "per_match": {op: n / matches for op, n in sorted(operations.items())}}
 
 
 def matches_per_second(settings: Any) -> float:
