@@ -10,11 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo.base import connection
-from chalicelib.adapters.dynamo.errors import cancellation_reasons, dynamo_call, translated
+from chalicelib.adapters.dynamo.errors import (
+    cancellation_reasons,
+    dynamo_call,
+    error_code,
+    translated,
+)
 from chalicelib.adapters.dynamo.models.routing import (
     TIMER_SHARDS,
     RoutingAgentModel,
@@ -105,7 +111,11 @@ class RoutingRepository:
     def _stale(exc: Conflict | Unavailable, labels: list[str]) -> Exception:
         """A lost race (a failed condition or a concurrent transaction) is StaleState."""
         cause = exc.__cause__
-        reasons = cancellation_reasons(cause) if cause is not None else []  # type: ignore[arg-type]
+        if not isinstance(cause, PynamoDBException):
+            return exc
+        if error_code(cause) == "TransactionConflictException":  # an item is mid-transaction
+            return StaleState(f"changed meanwhile: {labels[0]}", (labels[0],))
+        reasons = cancellation_reasons(cause)
         if reasons:
             stale = tuple(labels[i] for i, code in enumerate(reasons) if code in _RACE_CODES)
             if stale:

@@ -172,3 +172,28 @@ def test_a_failed_condition_becomes_a_conflict(settings: Any, store: RoutingRepo
                               http_status_code=400)
         with pytest.raises(Conflict):
             store.commit([TaskWrite(new_task(tenant_id, "CA7"), was=None)], now=NOW)
+
+
+def test_a_transaction_that_lost_to_a_concurrent_one_is_a_lost_race_naming_the_item(
+        settings: Any, store: RoutingRepository, tenant_id: str) -> None:
+    writes = [TaskWrite(new_task(tenant_id, f"CA8{n}"), was=None) for n in range(2)]
+    client = base.connection(settings).client
+    with Stubber(client) as stub:
+        stub.add_client_error(
+            "transact_write_items", service_error_code="TransactionCanceledException",
+            http_status_code=400, modeled_fields={"CancellationReasons": [
+                {"Code": "None"}, {"Code": "TransactionConflict"}]})
+        with pytest.raises(StaleState) as caught:
+            store.commit(writes, now=NOW)
+
+    assert caught.value.stale == (writes[1].label,)
+
+
+def test_a_put_on_an_item_inside_another_transaction_is_a_lost_race(
+        settings: Any, store: RoutingRepository, tenant_id: str) -> None:
+    client = base.connection(settings).client
+    with Stubber(client) as stub:
+        stub.add_client_error("put_item", service_error_code="TransactionConflictException",
+                              http_status_code=400)
+        with pytest.raises(StaleState):
+            store.commit([TaskWrite(new_task(tenant_id, "CA9"), was=None)], now=NOW)
