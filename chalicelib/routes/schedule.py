@@ -1,8 +1,9 @@
 """The routing sweep: offer time-outs, escalations, wrap-up ends, callbacks, lost callers.
 
 In AWS a schedule runs once a minute (EventBridge's finest rate), so one invocation
-sweeps every few seconds for most of the minute; the local runner calls ``run_sweep()``
-every few seconds instead.
+sweeps every few seconds for most of the minute, stopping in time for the function's
+own timeout (give ``routing_sweep`` a ``lambda_timeout`` of 60 in .chalice/config.json);
+the local runner calls ``run_sweep()`` every few seconds instead.
 """
 
 from __future__ import annotations
@@ -28,9 +29,16 @@ def run_sweep(now: float | None = None) -> dict[str, Any]:
     return dict(report.__dict__)
 
 
+def _seconds_left(event: Any) -> float:
+    context = getattr(event, "context", None)
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return remaining() / 1000.0 if callable(remaining) else SWEEP_FOR_SECONDS
+
+
 @bp.schedule(Rate(1, unit=Rate.MINUTES))
 def routing_sweep(event: Any) -> None:
-    deadline = time.monotonic() + SWEEP_FOR_SECONDS
+    budget = min(SWEEP_FOR_SECONDS, _seconds_left(event) - SWEEP_EVERY_SECONDS)
+    deadline = time.monotonic() + budget
     while True:
         report = run_sweep()
         if report["examined"]:
