@@ -9,7 +9,7 @@ import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,7 @@ class RunningStack:
     config: StackConfig
     demo: Demo
     api: Api
+    sessions: dict[str, Api] = field(default_factory=dict)
 
     @property
     def app_url(self) -> str:
@@ -71,11 +72,17 @@ class RunningStack:
     def sim_url(self) -> str:
         return self.config.sim_url
 
+    def session(self, email: str, password: str) -> Api:
+        """One login per user per test session: logins are rate-limited, as they should be."""
+        if email not in self.sessions:
+            self.sessions[email] = self.api.login(email, password)
+        return self.sessions[email]
+
     def agent(self, index: int = 0) -> Api:
-        return self.api.login(self.demo.agent_emails[index], self.demo.password_agent)
+        return self.session(self.demo.agent_emails[index], self.demo.password_agent)
 
     def owner(self) -> Api:
-        return self.api.login(self.demo.owner_email, self.demo.password_owner)
+        return self.session(self.demo.owner_email, self.demo.password_owner)
 
 
 @pytest.fixture(scope="session")
