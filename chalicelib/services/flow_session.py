@@ -65,10 +65,15 @@ class _TtlCache:
 
 @dataclass(frozen=True)
 class Line:
-    """A dialled or texted number, the tenant it belongs to, and its flow."""
+    """A dialled or texted number and the tenant serving this call on it: the number's
+    owner, or (on a shared number) the business the caller chose."""
 
     number: PhoneNumber
     tenant: Tenant
+
+    @property
+    def handed_off(self) -> bool:
+        return self.tenant.tenant_id != self.number.tenant_id
 
     def environment(self) -> FlowEnvironment:
         profile = self.tenant.profile
@@ -99,10 +104,7 @@ class FlowSession:
         self._heads = _TtlCache(flow_ttl)
         self._revisions = _TtlCache(24 * 3600.0)
 
-    def line(self, hook: Webhook, number_field: str = "To") -> Line:
-        """The tenant line a webhook is for; the signing account must own it."""
-        dialled = hook.require(number_field)
-
+    def _line_for(self, dialled: str) -> Line | None:
         def load() -> Line | None:
             number = self.numbers.number(dialled)
             if number is None:
@@ -111,18 +113,34 @@ class FlowSession:
             return None if tenant is None else Line(number, tenant)
 
         line: Line | None = self._lines.get_or_load(dialled, load)
+        return line
+
+    def line(self, hook: Webhook, number_field: str = "To") -> Line:
+        """The tenant line a webhook is for; the signing account must own it."""
+        line = self._line_for(hook.require(number_field))
         if line is None:
             raise NotInService("that number is not in service")
         if hook.tenant is not None and hook.tenant.tenant_id != line.tenant.tenant_id:
             raise Forbidden("the number belongs to another account")
         return line
 
-    def tenant_line(self, tenant_id: str, number: str) -> Line:
-        """A line by tenant and number (shared numbers hand callers to another tenant)."""
+    def served_by(self, line: Line, tenant_id: str) -> Line:
+        """The same number, serving one of the businesses behind it (a shared number)."""
+        if tenant_id == line.tenant.tenant_id:
+            return line
+        if tenant_id not in line.number.shared_tenants:
+            raise NotFound(f"tenant {tenant_id} is not behind this number")
         tenant = self.numbers.get(tenant_id)
         if tenant is None:
             raise NotFound(f"tenant {tenant_id} not found")
-        return Line(PhoneNumber(number=number, tenant_id=tenant_id), tenant)
+        return Line(line.number, tenant)
+
+    def tenant_line(self, tenant_id: str, number: str) -> Line:
+        """The line for a tenant's call on ``number`` (callbacks that name the tenant)."""
+        line = self._line_for(number)
+        if line is None:
+            raise NotInService("that number is not in service")
+        return self.served_by(line, tenant_id)
 
     def published_flow(self, tenant_id: str, flow_id: str | None) -> tuple[Flow, int]:
         if not flow_id:

@@ -111,10 +111,8 @@ class VoiceService:
         call_sid = hook.require("CallSid")
         line = self.session.line(hook)
         target = hook.query.get("t")
-        if target and target != line.tenant.tenant_id:
-            if target not in line.number.shared_tenants:
-                raise NotFound("no such execution")
-            line = self.session.tenant_line(target, line.number.number)
+        if target:
+            line = self.session.served_by(line, target)
         return self.resume_on_line(line, call_sid, widget, hook.params, hook.idempotency_key)
 
     def resume_flow(self, tenant_id: str, call_sid: str, widget: str,
@@ -176,7 +174,7 @@ class VoiceService:
         tenant_id = line.tenant.tenant_id
         result, queued = self._enqueue(line, call_sid, flow, result)
         urls = VoiceUrls(self.settings, result.context.steps,
-                         tenant_id if line.number.tenant_id != tenant_id else None)
+                         tenant_id if line.handed_off else None)
         twiml = render_voice(result.verbs, urls)
         stages.append(self.session.stage_execution(tenant_id, result.context))
         try:
@@ -197,10 +195,8 @@ class VoiceService:
         hand_off = next((e for e in result.effects if isinstance(e, HandOffToTenant)), None)
         if hand_off is None:
             return line, flow, result
-        if hand_off.tenant_id not in line.number.shared_tenants:
-            raise NotFound(f"tenant {hand_off.tenant_id} is not behind this number")
+        target = self.session.served_by(line, hand_off.tenant_id)
         stages.append(self.session.stage_execution(line.tenant.tenant_id, result.context))
-        target = self.session.tenant_line(hand_off.tenant_id, line.number.number)
         flow_id = str(target.tenant.profile.get("default_flow_id") or "")
         target_flow, revision = self.session.published_flow(target.tenant.tenant_id, flow_id)
         trigger = Trigger("incomingCall", result.context.trigger.get("call", {}))
