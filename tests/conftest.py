@@ -40,17 +40,42 @@ def dynamodb_local() -> Iterator[DynamoDBLocal]:
 
 
 @pytest.fixture(scope="session")
-def settings(dynamodb_local: DynamoDBLocal):  # type: ignore[no-untyped-def]
+def test_environ(dynamodb_local: DynamoDBLocal) -> dict[str, str]:
+    """The app's environment for integration tests: their own DynamoDB Local and tables."""
+    return {**TEST_ENV, **local_aws_environ(dynamodb_local.endpoint),
+            "HOTLINE_TABLE_PREFIX": f"t{uuid.uuid4().hex[:8]}"}
+
+
+@pytest.fixture(scope="session")
+def settings(test_environ: dict[str, str]):  # type: ignore[no-untyped-def]
     """Settings for the test stage, pointed at DynamoDB Local, with every table created."""
     from chalicelib.adapters.dynamo.tables import create_all
     from chalicelib.config import Settings
 
-    env = {**TEST_ENV, **local_aws_environ(dynamodb_local.endpoint),
-           "HOTLINE_TABLE_PREFIX": f"t{uuid.uuid4().hex[:8]}"}
-    os.environ.update(env)
-    settings = Settings.from_environ(env)
+    os.environ.update(test_environ)
+    settings = Settings.from_environ(test_environ)
     create_all(settings)
     return settings
+
+
+_APP_PREFIXES = ("HOTLINE_", "TWILIO_", "PUBLIC_BASE_URL", "AWS_")
+
+
+def activate(environ: dict[str, str]) -> None:
+    """Point the process (settings, lazily built services, models) at ``environ``.
+
+    Integration tests and the e2e stack each have their own database; whichever test runs
+    next re-activates its own, so test layers never leak into each other.
+    """
+    from chalicelib import wiring
+    from chalicelib.adapters.dynamo import base
+    from chalicelib.config import Settings
+
+    for key in [k for k in os.environ if k.startswith(_APP_PREFIXES) and k not in environ]:
+        del os.environ[key]
+    os.environ.update(environ)
+    wiring.reset()
+    base.bind(Settings.from_environ(environ))
 
 
 @pytest.fixture

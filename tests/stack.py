@@ -72,6 +72,13 @@ class RunningStack:
     def sim_url(self) -> str:
         return self.config.sim_url
 
+    def activate(self) -> None:
+        """Point this process at the stack (for tests that call the app's code in-process,
+        like the sweep), whatever other test layer ran before."""
+        from tests.conftest import activate
+
+        activate(self.config.environ())
+
     def session(self, email: str, password: str) -> Api:
         """One login per user per test session: logins are rate-limited, as they should be."""
         if email not in self.sessions:
@@ -83,6 +90,13 @@ class RunningStack:
 
     def owner(self) -> Api:
         return self.session(self.demo.owner_email, self.demo.password_owner)
+
+
+@pytest.fixture(autouse=True)
+def stack_environment(request: pytest.FixtureRequest) -> None:
+    """Tests that use the stack run with the process pointed at it."""
+    if "stack" in request.fixturenames:
+        request.getfixturevalue("stack").activate()
 
 
 @pytest.fixture(scope="session")

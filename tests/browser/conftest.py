@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page
 
 from tests.browser.fake_api import FakeApi, FakeSite
-from tests.stack import stack  # noqa: F401
+from tests.stack import stack, stack_environment  # noqa: F401  (the running Hotline)
 
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 DESKTOP = {"width": 1280, "height": 860}

@@ -1,1 +1,1 @@
-from tests.stack import stack  # noqa: F401  (the session-wide running Hotline)
+from tests.stack import stack, stack_environment  # noqa: F401  (the running Hotline)

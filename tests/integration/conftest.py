@@ -44,6 +44,14 @@ class Line:
                 "Direction": "inbound", "ApiVersion": "2010-04-01", **extra}
 
 
+@pytest.fixture(autouse=True)
+def own_environment(settings: Settings, test_environ: dict[str, str]) -> None:
+    """Every integration test runs against the integration tables, whatever ran before."""
+    from tests.conftest import activate
+
+    activate(test_environ)
+
+
 @pytest.fixture
 def line(settings: Settings, tenant_id: str) -> Line:
     from chalicelib.adapters.dynamo.flow_repository import FlowRepository
