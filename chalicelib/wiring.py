@@ -109,23 +109,28 @@ def get_effect_applier():  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=1)
-def get_voice_service():  # type: ignore[no-untyped-def]
+def get_webhook_parts():  # type: ignore[no-untyped-def]
     from chalicelib.adapters.dynamo.crm_repository import CrmRepository
+    from chalicelib.services.voice import WebhookParts
+
+    return WebhookParts(session=get_flow_session(), engine=get_flow_engine(),
+                        crm=get_crm_service(), crm_stager=CrmRepository(),
+                        router=lambda: get_routing_service(), effects=get_effect_applier(),
+                        committer=get_idempotency_repository())
+
+
+@lru_cache(maxsize=1)
+def get_voice_service():  # type: ignore[no-untyped-def]
     from chalicelib.services.voice import VoiceService
 
-    return VoiceService(bound_settings(), get_flow_session(), get_flow_engine(),
-                        get_crm_service(), CrmRepository(),
-                        lambda: get_routing_service(), get_effect_applier())
+    return VoiceService(bound_settings(), get_webhook_parts())
 
 
 @lru_cache(maxsize=1)
 def get_messaging_service():  # type: ignore[no-untyped-def]
-    from chalicelib.adapters.dynamo.crm_repository import CrmRepository
     from chalicelib.services.messaging import MessagingService
 
-    return MessagingService(get_flow_session(), get_flow_engine(), get_crm_service(),
-                            CrmRepository(), lambda: get_routing_service(),
-                            get_effect_applier(), get_idempotency_repository())
+    return MessagingService(get_webhook_parts())
 
 
 @lru_cache(maxsize=1)

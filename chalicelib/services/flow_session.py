@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from chalicelib.domain.crm import Interaction
 from chalicelib.domain.errors import Forbidden, NotFound, NotInService
 from chalicelib.domain.flows.context import ExecutionContext
 from chalicelib.domain.flows.model import Flow
@@ -41,7 +42,26 @@ Stage = Callable[[Any], None]
 
 
 class Committer(Protocol):
+    """The idempotency store: one commit (or claim) per webhook key."""
+
     def commit(self, key: str, response: str | None, stages: list[Stage]) -> None: ...
+    def claim(self, key: str, response: str | None = None) -> None: ...
+    def stored_response(self, key: str) -> str | None: ...
+
+
+class CrmStager(Protocol):
+    def stage_create_interaction(self, tx: Any, interaction: Interaction) -> None: ...
+    def stage_touch_contact(self, tx: Any, tenant_id: str, phone: str, at: float) -> None: ...
+
+
+def new_interaction_stages(stager: CrmStager, interaction: Interaction) -> list[Stage]:
+    """Record a new interaction and count it on its contact, in the webhook's transaction."""
+    return [
+        lambda tx: stager.stage_create_interaction(tx, interaction),
+        lambda tx: stager.stage_touch_contact(tx, interaction.tenant_id,
+                                              interaction.contact_phone,
+                                              interaction.started_at),
+    ]
 
 
 class _TtlCache:

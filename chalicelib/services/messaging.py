@@ -11,26 +11,22 @@ from chalicelib.domain.errors import NotFound
 from chalicelib.domain.flows.context import channel_of, conversation_id
 from chalicelib.domain.flows.verbs import Enqueue
 from chalicelib.domain.phone import mask
-from chalicelib.services.crm import CrmService
-from chalicelib.services.effects import EffectApplier
-from chalicelib.services.flow_session import FlowSession, Line, Stage, form_params
-from chalicelib.services.voice import CrmStager, Engine
+from chalicelib.services.flow_session import Line, form_params, new_interaction_stages
+from chalicelib.services.voice import WebhookParts
 from chalicelib.services.webhook_gate import Webhook
 
 log = logging.getLogger("hotline.messaging")
 
 
 class MessagingService:
-    def __init__(self, session: FlowSession, engine: Engine, crm: CrmService,
-                 crm_stager: CrmStager, router: Any, effects: EffectApplier,
-                 committer: Any) -> None:
-        self.session = session
-        self.engine = engine
-        self.crm = crm
-        self.crm_stager = crm_stager
-        self.router = router
-        self.effects = effects
-        self.committer = committer
+    def __init__(self, parts: WebhookParts) -> None:
+        self.session = parts.session
+        self.engine = parts.engine
+        self.crm = parts.crm
+        self.crm_stager = parts.crm_stager
+        self.router = parts.router
+        self.effects = parts.effects
+        self.committer = parts.committer
 
     def incoming_message(self, hook: Webhook) -> str:
         """POST /twilio/sms: start or continue the conversation's flow."""
@@ -60,12 +56,8 @@ class MessagingService:
             self.crm.new_interaction(tenant_id, message_sid, sender, line.number.number,
                                      channel_of(sender), "inbound"),
             status="received", summary=hook.params.get("Body", "")[:500])
-        stages: list[Stage] = [
-            lambda tx: self.crm_stager.stage_create_interaction(tx, interaction),
-            lambda tx: self.crm_stager.stage_touch_contact(tx, tenant_id, sender,
-                                                           interaction.started_at),
-            self.session.stage_execution(tenant_id, result.context),
-        ]
+        stages = [*new_interaction_stages(self.crm_stager, interaction),
+                  self.session.stage_execution(tenant_id, result.context)]
         try:
             self.committer.commit(hook.idempotency_key, reply, stages)
         except AlreadyProcessed as done:

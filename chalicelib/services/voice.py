@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 from urllib.parse import urlencode
 
@@ -15,7 +15,15 @@ from chalicelib.domain.flows.verbs import Enqueue, HandOffToTenant
 from chalicelib.domain.phone import mask
 from chalicelib.services.crm import CrmService
 from chalicelib.services.effects import EffectApplier
-from chalicelib.services.flow_session import FlowSession, Line, Stage, form_params
+from chalicelib.services.flow_session import (
+    Committer,
+    CrmStager,
+    FlowSession,
+    Line,
+    Stage,
+    form_params,
+    new_interaction_stages,
+)
 from chalicelib.services.webhook_gate import Webhook
 
 log = logging.getLogger("hotline.voice")
@@ -35,12 +43,24 @@ class Router(Protocol):
                      priority: int = 0, timeout: int | None = None,
                      attributes: dict[str, Any] | None = None, caller: str | None = None,
                      business_number: str | None = None) -> Any: ...
+    def enqueue_message(self, *, tenant_id: str, conversation_id: str, interaction_id: str,
+                        queue: str, priority: int = 0, timeout: int | None = None,
+                        attributes: dict[str, Any] | None = None, contact: str | None = None,
+                        business_number: str | None = None, channel: str = "sms") -> Any: ...
     def on_call_ended(self, tenant_id: str, call_sid: str, call_status: str) -> Any: ...
 
 
-class CrmStager(Protocol):
-    def stage_create_interaction(self, tx: Any, interaction: Any) -> None: ...
-    def stage_touch_contact(self, tx: Any, tenant_id: str, phone: str, at: float) -> None: ...
+@dataclass(frozen=True)
+class WebhookParts:
+    """What the voice and messaging webhooks share."""
+
+    session: FlowSession
+    engine: Engine
+    crm: CrmService
+    crm_stager: CrmStager
+    router: Callable[[], Router]
+    effects: EffectApplier
+    committer: Committer
 
 
 class VoiceUrls:
@@ -68,16 +88,15 @@ class VoiceUrls:
 
 
 class VoiceService:
-    def __init__(self, settings: Settings, session: FlowSession, engine: Engine,
-                 crm: CrmService, crm_stager: CrmStager, router: Callable[[], Router],
-                 effects: EffectApplier) -> None:
+    def __init__(self, settings: Settings, parts: WebhookParts) -> None:
         self.settings = settings
-        self.session = session
-        self.engine = engine
-        self.crm = crm
-        self.crm_stager = crm_stager
-        self.router = router
-        self.effects = effects
+        self.session = parts.session
+        self.engine = parts.engine
+        self.crm = parts.crm
+        self.crm_stager = parts.crm_stager
+        self.router = parts.router
+        self.effects = parts.effects
+        self.committer = parts.committer
 
     # --- webhooks -------------------------------------------------------------------
     def incoming_call(self, hook: Webhook) -> str:
@@ -94,13 +113,9 @@ class VoiceService:
         interaction = self.crm.new_interaction(
             line.tenant.tenant_id, call_sid, caller, line.number.number, "voice",
             hook.params.get("Direction", "inbound"))
-        tenant_id = line.tenant.tenant_id
-        stages: list[Stage] = [
-            lambda tx: self.crm_stager.stage_create_interaction(tx, interaction),
-            lambda tx: self.crm_stager.stage_touch_contact(tx, tenant_id, caller,
-                                                           interaction.started_at),
-        ]
-        log.info("incoming call %s from %s to tenant %s", call_sid, mask(caller), tenant_id)
+        stages = new_interaction_stages(self.crm_stager, interaction)
+        log.info("incoming call %s from %s to tenant %s", call_sid, mask(caller),
+                 line.tenant.tenant_id)
         return self._finish(hook.idempotency_key, line, call_sid, flow, result, stages)
 
     def resume(self, hook: Webhook) -> str:
@@ -138,7 +153,6 @@ class VoiceService:
     def call_status(self, hook: Webhook) -> str:
         """POST /twilio/voice/status: record the call's final status, once."""
         from chalicelib.adapters.dynamo.idempotency_repository import AlreadyProcessed
-        from chalicelib.wiring import get_idempotency_repository
 
         call_sid = hook.require("CallSid")
         status = hook.require("CallStatus")
@@ -148,7 +162,7 @@ class VoiceService:
                                  == "inbound" else "From")
         tenant_id = line.tenant.tenant_id
         key = f"{hook.account_sid}#{call_sid}#status#{status}"
-        if get_idempotency_repository().stored_response(key) is not None:
+        if self.committer.stored_response(key) is not None:
             return ""
         # Both effects are idempotent (first writer wins; state-machine conditions), so
         # they run before the claim: a failure part-way leaves the retry free to finish.
@@ -157,7 +171,7 @@ class VoiceService:
                               int(duration) if duration.isdigit() else None)
         self.router().on_call_ended(tenant_id, call_sid, status)
         try:
-            get_idempotency_repository().claim(key, response="")
+            self.committer.claim(key, response="")
         except AlreadyProcessed:
             log.info("status %s of call %s was delivered twice", status, call_sid)
         return ""
@@ -168,7 +182,6 @@ class VoiceService:
         """Hand-offs, queue tasks, render, commit once, then the effects."""
         from chalicelib.adapters.dynamo.idempotency_repository import AlreadyProcessed
         from chalicelib.adapters.twilio.twiml import render_voice
-        from chalicelib.wiring import get_idempotency_repository
 
         line, flow, result = self._follow_hand_off(line, call_sid, flow, result, stages)
         tenant_id = line.tenant.tenant_id
@@ -178,7 +191,7 @@ class VoiceService:
         twiml = render_voice(result.verbs, urls)
         stages.append(self.session.stage_execution(tenant_id, result.context))
         try:
-            get_idempotency_repository().commit(key, twiml, stages)
+            self.committer.commit(key, twiml, stages)
         except AlreadyProcessed as done:
             log.info("retried webhook for call %s answered from its record", call_sid)
             return done.response or twiml
