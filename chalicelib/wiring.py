@@ -111,7 +111,7 @@ def get_effect_applier():  # type: ignore[no-untyped-def]
 @lru_cache(maxsize=1)
 def get_webhook_parts():  # type: ignore[no-untyped-def]
     from chalicelib.adapters.dynamo.crm_repository import CrmRepository
-    from chalicelib.services.voice import WebhookParts
+    from chalicelib.services.flow_session import WebhookParts
 
     return WebhookParts(session=get_flow_session(), engine=get_flow_engine(),
                         crm=get_crm_service(), crm_stager=CrmRepository(),

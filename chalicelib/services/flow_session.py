@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.domain.crm import Interaction
 from chalicelib.domain.errors import Forbidden, NotFound, NotInService
@@ -20,6 +20,10 @@ from chalicelib.domain.flows.model import Flow
 from chalicelib.domain.flows.runtime import FlowEnvironment
 from chalicelib.domain.identity import PhoneNumber, Tenant
 from chalicelib.services.webhook_gate import Webhook
+
+if TYPE_CHECKING:
+    from chalicelib.services.crm import CrmService
+    from chalicelib.services.effects import EffectApplier
 
 
 class NumberStore(Protocol):
@@ -62,6 +66,38 @@ def new_interaction_stages(stager: CrmStager, interaction: Interaction) -> list[
                                               interaction.contact_phone,
                                               interaction.started_at),
     ]
+
+
+class Engine(Protocol):
+    def start(self, flow: Any, trigger: Any, env: Any, *, flow_id: str,
+              revision: int) -> Any: ...
+    def resume(self, flow: Any, context: ExecutionContext, widget: str,
+               params: Mapping[str, str], env: Any) -> Any: ...
+
+
+class Router(Protocol):
+    def enqueue_call(self, *, tenant_id: str, call_sid: str, interaction_id: str, queue: str,
+                     priority: int = 0, timeout: int | None = None,
+                     attributes: dict[str, Any] | None = None, caller: str | None = None,
+                     business_number: str | None = None) -> Any: ...
+    def enqueue_message(self, *, tenant_id: str, conversation_id: str, interaction_id: str,
+                        queue: str, priority: int = 0, timeout: int | None = None,
+                        attributes: dict[str, Any] | None = None, contact: str | None = None,
+                        business_number: str | None = None, channel: str = "sms") -> Any: ...
+    def on_call_ended(self, tenant_id: str, call_sid: str, call_status: str) -> Any: ...
+
+
+@dataclass(frozen=True)
+class WebhookParts:
+    """What the voice and messaging webhooks share."""
+
+    session: FlowSession
+    engine: Engine
+    crm: CrmService
+    crm_stager: CrmStager
+    router: Callable[[], Router]
+    effects: EffectApplier
+    committer: Committer
 
 
 class _TtlCache:

@@ -11,8 +11,12 @@ from chalicelib.domain.errors import NotFound
 from chalicelib.domain.flows.context import channel_of, conversation_id
 from chalicelib.domain.flows.verbs import Enqueue
 from chalicelib.domain.phone import mask
-from chalicelib.services.flow_session import Line, form_params, new_interaction_stages
-from chalicelib.services.voice import WebhookParts
+from chalicelib.services.flow_session import (
+    Line,
+    WebhookParts,
+    form_params,
+    new_interaction_stages,
+)
 from chalicelib.services.webhook_gate import Webhook
 
 log = logging.getLogger("hotline.messaging")

@@ -3,24 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
 from urllib.parse import urlencode
 
 from chalicelib.config import Settings
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
-from chalicelib.domain.flows.context import ExecutionContext
 from chalicelib.domain.flows.verbs import Enqueue, HandOffToTenant
 from chalicelib.domain.phone import mask
-from chalicelib.services.crm import CrmService
-from chalicelib.services.effects import EffectApplier
 from chalicelib.services.flow_session import (
-    Committer,
-    CrmStager,
-    FlowSession,
     Line,
     Stage,
+    WebhookParts,
     form_params,
     new_interaction_stages,
 )
@@ -29,38 +24,6 @@ from chalicelib.services.webhook_gate import Webhook
 log = logging.getLogger("hotline.voice")
 
 FINAL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
-
-
-class Engine(Protocol):
-    def start(self, flow: Any, trigger: Any, env: Any, *, flow_id: str,
-              revision: int) -> Any: ...
-    def resume(self, flow: Any, context: ExecutionContext, widget: str,
-               params: Mapping[str, str], env: Any) -> Any: ...
-
-
-class Router(Protocol):
-    def enqueue_call(self, *, tenant_id: str, call_sid: str, interaction_id: str, queue: str,
-                     priority: int = 0, timeout: int | None = None,
-                     attributes: dict[str, Any] | None = None, caller: str | None = None,
-                     business_number: str | None = None) -> Any: ...
-    def enqueue_message(self, *, tenant_id: str, conversation_id: str, interaction_id: str,
-                        queue: str, priority: int = 0, timeout: int | None = None,
-                        attributes: dict[str, Any] | None = None, contact: str | None = None,
-                        business_number: str | None = None, channel: str = "sms") -> Any: ...
-    def on_call_ended(self, tenant_id: str, call_sid: str, call_status: str) -> Any: ...
-
-
-@dataclass(frozen=True)
-class WebhookParts:
-    """What the voice and messaging webhooks share."""
-
-    session: FlowSession
-    engine: Engine
-    crm: CrmService
-    crm_stager: CrmStager
-    router: Callable[[], Router]
-    effects: EffectApplier
-    committer: Committer
 
 
 class VoiceUrls:
