@@ -12,7 +12,7 @@ from chalicelib.domain.crm import (
     contact_id_for,
     outcome_for_final_status,
 )
-from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 from chalicelib.domain.phone import to_e164
 
 
@@ -23,7 +23,8 @@ class CrmStore(Protocol):
                        changes: dict[str, str]) -> Contact: ...
     def create_interaction(self, interaction: Interaction) -> bool: ...
     def update_interaction(self, tenant_id: str, interaction_id: str, changes: dict[str, Any],
-                           only_if_absent: tuple[str, ...] = ()) -> Interaction: ...
+                           only_if_absent: tuple[str, ...] = (),
+                           unless_ended: bool = False) -> Interaction: ...
     def get_interaction(self, tenant_id: str, interaction_id: str) -> Interaction | None: ...
     def list_for_contact(self, tenant_id: str, contact_id: str,
                          limit: int = 50) -> list[Interaction]: ...
@@ -104,10 +105,15 @@ class CrmService:
             only_if_absent=("queued_at",))
 
     def record_answered(self, tenant_id: str, interaction_id: str, agent_id: str) -> Interaction:
-        return self.store.update_interaction(
-            tenant_id, interaction_id,
-            {"agent_id": agent_id, "answered_at": self.clock(), "status": "in-progress"},
-            only_if_absent=("answered_at", "agent_id"))
+        """The agent is connected. If the caller already hung up (the carrier's final
+        status came first), the call stays as it ended: abandoned, with no talk time."""
+        try:
+            return self.store.update_interaction(
+                tenant_id, interaction_id,
+                {"agent_id": agent_id, "answered_at": self.clock(), "status": "in-progress"},
+                only_if_absent=("answered_at", "agent_id"), unless_ended=True)
+        except Conflict:
+            return self.get_interaction(tenant_id, interaction_id)
 
     def record_ended(self, tenant_id: str, interaction_id: str, call_status: str,
                      duration_seconds: int | None) -> Interaction:

@@ -12,7 +12,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.adapters.dynamo.errors import dynamo_call, is_conditional_failure
 from chalicelib.adapters.dynamo.models.crm import ContactModel, InteractionModel
 from chalicelib.domain.crm import Contact, Interaction, contact_id_for
-from chalicelib.domain.errors import NotFound
+from chalicelib.domain.errors import Conflict, NotFound
 
 _INTERACTION_FIELDS = [f.name for f in fields(Interaction) if f.name != "extra"]
 _UPDATABLE = set(_INTERACTION_FIELDS) - {"tenant_id", "interaction_id", "contact_id",
@@ -100,11 +100,14 @@ class CrmRepository:
 
     @dynamo_call("update interaction")
     def update_interaction(self, tenant_id: str, interaction_id: str, changes: dict[str, Any],
-                           only_if_absent: tuple[str, ...] = ()) -> Interaction:
+                           only_if_absent: tuple[str, ...] = (),
+                           unless_ended: bool = False) -> Interaction:
         """Set the given attributes of an existing interaction.
 
         Names in ``only_if_absent`` are written only if not yet set (first writer wins),
         which keeps timings right when Twilio delivers callbacks twice or out of order.
+        With ``unless_ended``, an interaction that has already ended is left as it is and
+        raises Conflict (an agent connecting after the caller hung up).
         """
         unknown = set(changes) - _UPDATABLE
         if unknown:
@@ -119,13 +122,18 @@ class CrmRepository:
                 actions.append(attr.set(attr | value))
             else:
                 actions.append(attr.set(value))
-        condition: Condition = InteractionModel.interaction_id.exists()
+        exists = InteractionModel.interaction_id.exists()
+        condition: Condition = exists
+        if unless_ended:
+            condition = exists & InteractionModel.ended_at.does_not_exist()
         try:
             model.update(actions=actions, condition=condition)
         except PynamoDBException as exc:
-            if is_conditional_failure(exc):
-                raise NotFound(f"interaction {interaction_id} not found") from exc
-            raise
+            if not is_conditional_failure(exc):
+                raise
+            if unless_ended and self.get_interaction(tenant_id, interaction_id) is not None:
+                raise Conflict(f"interaction {interaction_id} has already ended") from exc
+            raise NotFound(f"interaction {interaction_id} not found") from exc
         return _interaction(model)
 
     @dynamo_call("get interaction")

@@ -79,3 +79,18 @@ def test_wrapup_needs_a_disposition(settings, tenant_id):
     crm.record_started(tenant_id, "CA5", "+15550005555", None, "voice", "inbound")
     with pytest.raises(InvalidInput, match="disposition"):
         crm.record_wrapup(tenant_id, "CA5", "u", "  ", "")
+
+
+def test_agent_connecting_after_the_caller_hung_up_leaves_the_call_abandoned(settings,
+                                                                           tenant_id):
+    clock = Clock()
+    crm = CrmService(CrmRepository(), clock)
+    crm.record_started(tenant_id, "CA6", "+15550006666", None, "voice", "inbound")
+    crm.record_queued(tenant_id, "CA6", "support", "tk_6")
+    clock.now = 1_020.0
+    crm.record_ended(tenant_id, "CA6", "completed", 20)
+    clock.now = 1_021.0
+    late = crm.record_answered(tenant_id, "CA6", "u_late")
+    assert late.outcome == "abandoned"
+    assert late.answered_at is None and late.talk_seconds is None
+    assert late.queue_wait_seconds == 20.0
