@@ -66,6 +66,17 @@ class Interaction:
         return None if end is None else round(max(0.0, end - self.queued_at), 3)
 
     @property
+    def final_outcome(self) -> str | None:
+        """The outcome a queue decided (voicemail, callback, abandoned), or else the one
+        the carrier's final status implies, once the call has ended."""
+        if self.outcome:
+            return self.outcome
+        if self.ended_at is None:
+            return None
+        return outcome_for_final_status(self.status, answered=self.answered_at is not None,
+                                        queued=self.queued_at is not None)
+
+    @property
     def talk_seconds(self) -> float | None:
         if self.answered_at is None or self.ended_at is None:
             return None
@@ -80,7 +91,7 @@ class Interaction:
             "channel": self.channel,
             "direction": self.direction,
             "status": self.status,
-            "outcome": self.outcome,
+            "outcome": self.final_outcome,
             "business_number": self.business_number,
             "started_at": self.started_at,
             "queue": self.queue,

@@ -6,12 +6,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from chalicelib.domain.crm import (
-    Contact,
-    Interaction,
-    contact_id_for,
-    outcome_for_final_status,
-)
+from chalicelib.domain.crm import Contact, Interaction, contact_id_for
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 from chalicelib.domain.phone import to_e164
 
@@ -117,17 +112,13 @@ class CrmService:
 
     def record_ended(self, tenant_id: str, interaction_id: str, call_status: str,
                      duration_seconds: int | None) -> Interaction:
-        """The carrier's final status for the call; derives the outcome."""
-        current = self.get_interaction(tenant_id, interaction_id)
-        outcome = current.outcome or outcome_for_final_status(
-            call_status, answered=current.answered_at is not None,
-            queued=current.queued_at is not None)
-        changes: dict[str, Any] = {"status": call_status, "ended_at": self.clock(),
-                                   "outcome": outcome}
+        """The carrier's final status for the call: one write, no read (the outcome is
+        derived from it when the interaction is read)."""
+        changes: dict[str, Any] = {"status": call_status, "ended_at": self.clock()}
         if duration_seconds is not None:
             changes["duration_seconds"] = int(duration_seconds)
         return self.store.update_interaction(tenant_id, interaction_id, changes,
-                                             only_if_absent=("ended_at", "outcome"))
+                                             only_if_absent=("ended_at",))
 
     def record_outcome(self, tenant_id: str, interaction_id: str, outcome: str,
                        **details: Any) -> Interaction:

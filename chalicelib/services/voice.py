@@ -125,10 +125,9 @@ class VoiceService:
                                  == "inbound" else "From")
         tenant_id = line.tenant.tenant_id
         key = f"{hook.account_sid}#{call_sid}#status#{status}"
-        if self.committer.stored_response(key) is not None:
-            return ""
         # Both effects are idempotent (first writer wins; state-machine conditions), so
-        # they run before the claim: a failure part-way leaves the retry free to finish.
+        # they run before the claim: a failure part-way leaves the retry free to finish,
+        # and a duplicate changes nothing.
         duration = hook.params.get("CallDuration", "")
         self.crm.record_ended(tenant_id, call_sid, status,
                               int(duration) if duration.isdigit() else None)

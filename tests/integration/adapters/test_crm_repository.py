@@ -54,7 +54,7 @@ def test_abandoned_call_in_queue_is_recorded_as_abandoned(settings, tenant_id):
     crm = CrmService(CrmRepository(), Clock())
     crm.record_started(tenant_id, "CA3", "+15550003333", None, "voice", "inbound")
     crm.record_queued(tenant_id, "CA3", "support", "tk_3")
-    assert crm.record_ended(tenant_id, "CA3", "completed", 40).outcome == "abandoned"
+    assert crm.record_ended(tenant_id, "CA3", "completed", 40).final_outcome == "abandoned"
 
 
 def test_the_same_interaction_is_recorded_once(settings, tenant_id):
@@ -91,6 +91,6 @@ def test_agent_connecting_after_the_caller_hung_up_leaves_the_call_abandoned(set
     crm.record_ended(tenant_id, "CA6", "completed", 20)
     clock.now = 1_021.0
     late = crm.record_answered(tenant_id, "CA6", "u_late")
-    assert late.outcome == "abandoned"
+    assert late.final_outcome == "abandoned"
     assert late.answered_at is None and late.talk_seconds is None
     assert late.queue_wait_seconds == 20.0
