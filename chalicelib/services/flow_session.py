@@ -100,6 +100,19 @@ class WebhookParts:
     committer: Committer
 
 
+class WebhookService:
+    """Base of the voice and messaging services: the parts they share, by name."""
+
+    def __init__(self, parts: WebhookParts) -> None:
+        self.session = parts.session
+        self.engine = parts.engine
+        self.crm = parts.crm
+        self.crm_stager = parts.crm_stager
+        self.router = parts.router
+        self.effects = parts.effects
+        self.committer = parts.committer
+
+
 class _TtlCache:
     """A tiny per-container cache: warm Lambdas skip repeated lookups."""
 

@@ -13,7 +13,7 @@ from chalicelib.domain.flows.verbs import Enqueue
 from chalicelib.domain.phone import mask
 from chalicelib.services.flow_session import (
     Line,
-    WebhookParts,
+    WebhookService,
     form_params,
     new_interaction_stages,
 )
@@ -22,15 +22,7 @@ from chalicelib.services.webhook_gate import Webhook
 log = logging.getLogger("hotline.messaging")
 
 
-class MessagingService:
-    def __init__(self, parts: WebhookParts) -> None:
-        self.session = parts.session
-        self.engine = parts.engine
-        self.crm = parts.crm
-        self.crm_stager = parts.crm_stager
-        self.router = parts.router
-        self.effects = parts.effects
-        self.committer = parts.committer
+class MessagingService(WebhookService):
 
     def incoming_message(self, hook: Webhook) -> str:
         """POST /twilio/sms: start or continue the conversation's flow."""

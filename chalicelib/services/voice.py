@@ -16,6 +16,7 @@ from chalicelib.services.flow_session import (
     Line,
     Stage,
     WebhookParts,
+    WebhookService,
     form_params,
     new_interaction_stages,
 )
@@ -50,16 +51,10 @@ class VoiceUrls:
         return self._url("/twilio/voice/queue/result", {"task": task_id, "w": widget})
 
 
-class VoiceService:
+class VoiceService(WebhookService):
     def __init__(self, settings: Settings, parts: WebhookParts) -> None:
+        super().__init__(parts)
         self.settings = settings
-        self.session = parts.session
-        self.engine = parts.engine
-        self.crm = parts.crm
-        self.crm_stager = parts.crm_stager
-        self.router = parts.router
-        self.effects = parts.effects
-        self.committer = parts.committer
 
     # --- webhooks -------------------------------------------------------------------
     def incoming_call(self, hook: Webhook) -> str:
