@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 from chalice.app import Request, Response
 
-from chalicelib.domain.errors import Forbidden, HotlineError, InvalidInput, NotFound
+from chalicelib.domain.errors import Forbidden, HotlineError, InvalidInput, NotInService
 from chalicelib.domain.phone import mask
 from chalicelib.services.webhook_gate import Webhook
 
@@ -73,7 +73,7 @@ def fallback(channel: str, exc: Exception | None = None) -> str:
         return polite_messaging(SMS_SORRY)
     if channel == "status":
         return polite_messaging()
-    if isinstance(exc, NotFound) and "number" in exc.message:
+    if isinstance(exc, NotInService):
         return polite_voice(VOICE_NOT_IN_SERVICE)
     return polite_voice()
 

@@ -8,7 +8,6 @@ retried webhook, which fails the idempotency condition, has none of them.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,6 +18,7 @@ from chalicelib.domain.flows.context import ExecutionContext
 from chalicelib.domain.flows.model import Flow
 from chalicelib.domain.flows.runtime import FlowEnvironment
 from chalicelib.domain.identity import PhoneNumber, Tenant
+from chalicelib.services.ttl_cache import TtlCache
 from chalicelib.services.webhook_gate import Webhook
 
 if TYPE_CHECKING:
@@ -113,25 +113,6 @@ class WebhookService:
         self.committer = parts.committer
 
 
-class _TtlCache:
-    """A tiny per-container cache: warm Lambdas skip repeated lookups."""
-
-    def __init__(self, ttl: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.ttl = ttl
-        self.clock = clock
-        self._items: dict[Any, tuple[float, Any]] = {}
-
-    def get_or_load(self, key: Any, load: Callable[[], Any]) -> Any:
-        hit = self._items.get(key)
-        if hit is not None and hit[0] > self.clock():
-            return hit[1]
-        value = load()
-        if len(self._items) > 512:
-            self._items.clear()
-        self._items[key] = (self.clock() + self.ttl, value)
-        return value
-
-
 @dataclass(frozen=True)
 class Line:
     """A dialled or texted number and the tenant serving this call on it: the number's
@@ -169,9 +150,9 @@ class FlowSession:
         self.flows = flows
         self.executions = executions
         self.committer = committer
-        self._lines = _TtlCache(number_ttl)
-        self._heads = _TtlCache(flow_ttl)
-        self._revisions = _TtlCache(24 * 3600.0)
+        self._lines = TtlCache(number_ttl)
+        self._heads = TtlCache(flow_ttl)
+        self._revisions = TtlCache(24 * 3600.0)
 
     def _line_for(self, dialled: str) -> Line | None:
         def load() -> Line | None:

@@ -11,6 +11,7 @@ from chalicelib.adapters.twilio import signature
 from chalicelib.config import Settings
 from chalicelib.domain.errors import Forbidden, InvalidInput
 from chalicelib.domain.identity import Tenant
+from chalicelib.services.ttl_cache import TtlCache
 
 
 class TenantsByAccount(Protocol):
@@ -49,16 +50,11 @@ class WebhookGate:
                  clock: Callable[[], float] = time.monotonic, ttl: float = 60.0) -> None:
         self.settings = settings
         self.tenants = tenants
-        self.clock = clock
-        self.ttl = ttl
-        self._cache: dict[str, tuple[float, Tenant | None]] = {}
+        self._cache = TtlCache(ttl, clock)
 
     def tenant_for_account(self, account_sid: str) -> Tenant | None:
-        hit = self._cache.get(account_sid)
-        if hit and hit[0] > self.clock():
-            return hit[1]
-        tenant = self.tenants.by_account(account_sid)
-        self._cache[account_sid] = (self.clock() + self.ttl, tenant)
+        tenant: Tenant | None = self._cache.get_or_load(
+            account_sid, lambda: self.tenants.by_account(account_sid))
         return tenant
 
     def verify(self, path: str, query: Sequence[tuple[str, str]], params: Mapping[str, str],

@@ -7,6 +7,7 @@ from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
+from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo.errors import dynamo_call, is_conditional_failure
@@ -17,6 +18,14 @@ from chalicelib.domain.errors import Conflict, NotFound
 _INTERACTION_FIELDS = [f.name for f in fields(Interaction) if f.name != "extra"]
 _UPDATABLE = set(_INTERACTION_FIELDS) - {"tenant_id", "interaction_id", "contact_id",
                                          "contact_phone", "channel", "direction", "started_at"}
+
+
+def _touch(phone: str, at: float) -> list[Action]:
+    """Seen again: created once, last seen now, one more interaction."""
+    return [ContactModel.phone.set(phone),
+            ContactModel.created_at.set(ContactModel.created_at | int(at)),
+            ContactModel.last_seen_at.set(int(at)),
+            ContactModel.interaction_count.add(1)]
 
 
 def _contact(model: ContactModel) -> Contact:
@@ -40,23 +49,13 @@ class CrmRepository:
     def touch_contact(self, tenant_id: str, phone: str, at: float) -> Contact:
         """Create the contact on first sight, or count one more interaction."""
         model = ContactModel(tenant_id, contact_id_for(tenant_id, phone))
-        model.update(actions=[
-            ContactModel.phone.set(phone),
-            ContactModel.created_at.set(ContactModel.created_at | int(at)),
-            ContactModel.last_seen_at.set(int(at)),
-            ContactModel.interaction_count.add(1),
-        ])
+        model.update(actions=_touch(phone, at))
         return _contact(model)
 
     def stage_touch_contact(self, tx: TransactWrite, tenant_id: str, phone: str,
                             at: float) -> None:
-        model = ContactModel(tenant_id, contact_id_for(tenant_id, phone))
-        tx.update(model, actions=[
-            ContactModel.phone.set(phone),
-            ContactModel.created_at.set(ContactModel.created_at | int(at)),
-            ContactModel.last_seen_at.set(int(at)),
-            ContactModel.interaction_count.add(1),
-        ])
+        tx.update(ContactModel(tenant_id, contact_id_for(tenant_id, phone)),
+                  actions=_touch(phone, at))
 
     @dynamo_call("get contact")
     def get_contact(self, tenant_id: str, contact_id: str) -> Contact | None:
