@@ -21,38 +21,27 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.dynamo_requests import counted  # noqa: E402
 from devtools.ddblocal import free_port  # noqa: E402
 from devtools.stack import PLATFORM_ACCOUNT_SID, PLATFORM_AUTH_TOKEN, StackConfig  # noqa: E402
 
-_current = threading.local()
-
 
 def count_by_route() -> dict[str, list[Counter[str]]]:
-    """Wrap botocore's API-call entry and Chalice's dispatcher; attribute by route."""
-    from botocore.client import BaseClient
+    """Wrap Chalice's dispatcher: each request's DynamoDB calls, by route."""
     from chalice.app import Chalice
 
     per_request: dict[str, list[Counter[str]]] = defaultdict(list)
-    original_call = BaseClient._make_api_call
     original_dispatch = Chalice.__call__
 
-    def counting(client: Any, operation: str, params: Any) -> Any:
-        calls = getattr(_current, "calls", None)
-        if calls is not None and client.meta.service_model.service_name == "dynamodb":
-            calls[operation] += 1
-        return original_call(client, operation, params)
-
     def dispatch(app: Any, event: dict[str, Any], context: Any) -> Any:
-        _current.calls = Counter()
-        try:
-            return original_dispatch(app, event, context)
-        finally:
-            ctx = event.get("requestContext", {})
-            route = f"{ctx.get('httpMethod', '?')} {ctx.get('resourcePath', '?')}"
-            per_request[route].append(_current.calls)
-            _current.calls = None
+        ctx = event.get("requestContext", {})
+        route = f"{ctx.get('httpMethod', '?')} {ctx.get('resourcePath', '?')}"
+        with counted() as calls:
+            try:
+                return original_dispatch(app, event, context)
+            finally:
+                per_request[route].append(calls)
 
-    BaseClient._make_api_call = counting  # type: ignore[method-assign]
     Chalice.__call__ = dispatch  # type: ignore[method-assign]
     return per_request
 

@@ -3,8 +3,8 @@ matches per second on this machine (DynamoDB Local, in memory).
 
     .venv/bin/python bench/routing.py
 
-Requests are counted with a botocore event hook on the one DynamoDB client every model
-shares. The budget is constant: the count must not grow with the queue.
+Requests are counted at botocore's API-call boundary (bench/dynamo_requests.py).
+The budget is constant: the count must not grow with the queue.
 """
 
 from __future__ import annotations
@@ -21,26 +21,12 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.dynamo_requests import counted
 from devtools.ddblocal import DynamoDBLocal, free_port, local_aws_environ
 
 SIZES = (10, 100, 1_000, 10_000)
 MATCHES_PER_SIZE = 20
 THROUGHPUT_MATCHES = 200
-
-
-class RequestCounter:
-    def __init__(self) -> None:
-        self.by_operation: Counter[str] = Counter()
-
-    def __call__(self, model: Any, **_: Any) -> None:
-        self.by_operation[model.name] += 1
-
-    def reset(self) -> None:
-        self.by_operation.clear()
-
-    @property
-    def total(self) -> int:
-        return sum(self.by_operation.values())
 
 
 def build(settings: Any) -> tuple[Any, Any]:
@@ -85,7 +71,7 @@ def add_agents(store: Any, tenant_id: str, count: int, now: float) -> None:
         store.commit(agents=[AgentWrite(agent, new=True)], now=now)
 
 
-def requests_per_match(settings: Any, counter: RequestCounter, size: int) -> dict[str, Any]:
+def requests_per_match(settings: Any, size: int) -> dict[str, Any]:
     store, service = build(settings)
     tenant_id = "tn_bench_" + uuid.uuid4().hex[:8]
     now = time.time()
@@ -96,11 +82,11 @@ def requests_per_match(settings: Any, counter: RequestCounter, size: int) -> dic
     service.config.get(tenant_id)  # warm the per-container config cache, as a warm Lambda
     counts, operations = [], Counter[str]()
     for _ in range(matches):
-        counter.reset()
-        offered = service.match(tenant_id, "support", max_offers=1)
+        with counted() as calls:
+            offered = service.match(tenant_id, "support", max_offers=1)
         assert len(offered) == 1, "the match made no offer"
-        counts.append(counter.total)
-        operations.update(counter.by_operation)
+        counts.append(sum(calls.values()))
+        operations.update(calls)
     return {"size": size, "median": statistics.median(counts), "max": max(counts),
             "per_match": {op: n / matches for op, n in sorted(operations.items())}}
 
@@ -133,7 +119,6 @@ def main() -> None:
     ddb.start()
     try:
         os.environ.update(local_aws_environ(ddb.endpoint))
-        from chalicelib.adapters.dynamo import base
         from chalicelib.adapters.dynamo.tables import create_all
         from chalicelib.config import Settings
 
@@ -144,13 +129,11 @@ def main() -> None:
                **local_aws_environ(ddb.endpoint)}
         settings = Settings.from_environ(env)
         create_all(settings)
-        counter = RequestCounter()
-        base.connection(settings).client.meta.events.register("before-call.dynamodb", counter)
 
         print("DynamoDB requests per match (one offer), warm container:")
         print(f"{'waiting':>8} {'median':>7} {'max':>5}  per match, by operation")
         for size in SIZES:
-            row = requests_per_match(settings, counter, size)
+            row = requests_per_match(settings, size)
             ops = ", ".join(f"{op} {n:g}" for op, n in row["per_match"].items())
             print(f"{row['size']:>8} {row['median']:>7g} {row['max']:>5}  {ops}")
         rate = matches_per_second(settings)

@@ -27,6 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.dynamo_requests import counted  # noqa: E402
 from devtools.ddblocal import DynamoDBLocal, free_port, local_aws_environ  # noqa: E402
 
 ENV = {
@@ -101,30 +102,6 @@ def seed(env: dict[str, str]) -> dict[str, Any]:
             "number": "+14155550100"}
 
 
-class RequestCounter:
-    """Counts DynamoDB API calls by wrapping botocore's one entry point."""
-
-    def __init__(self) -> None:
-        self.calls: Counter[str] = Counter()
-
-    def install(self) -> None:
-        from botocore.client import BaseClient
-
-        original = BaseClient._make_api_call
-        counter = self
-
-        def counting(client: Any, operation: str, params: Any) -> Any:
-            if client.meta.service_model.service_name == "dynamodb":
-                counter.calls[operation] += 1
-            return original(client, operation, params)
-
-        BaseClient._make_api_call = counting  # type: ignore[method-assign]
-
-    def take(self) -> Counter[str]:
-        taken, self.calls = self.calls, Counter()
-        return taken
-
-
 def count_requests(line: dict[str, Any]) -> list[tuple[str, Counter[str]]]:
     from urllib.parse import urlencode
 
@@ -135,19 +112,16 @@ def count_requests(line: dict[str, Any]) -> list[tuple[str, Counter[str]]]:
     from chalicelib import wiring
 
     wiring.reset()
-    counter = RequestCounter()
-    counter.install()
     rows: list[tuple[str, Counter[str]]] = []
 
     def post(label: str, path: str, params: dict[str, str]) -> str:
         url = ENV["PUBLIC_BASE_URL"] + path
         sig = RequestValidator(line["token"]).compute_signature(url, params)
-        with Client(app.app, stage_name="local") as client:
-            counter.take()
+        with Client(app.app, stage_name="local") as client, counted() as calls:
             r = client.http.post(path, body=urlencode(params), headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "X-Twilio-Signature": sig})
-        rows.append((label, counter.take()))
+        rows.append((label, calls))
         return r.body.decode()
 
     def call_params(sid: str, **extra: str) -> dict[str, str]:
