@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from sim.clock import CLIENT_RING_SECONDS
@@ -84,13 +85,13 @@ def start_outbound(sim: Sim, *, account_sid: str, from_: str, to: str, direction
 
 
 # -- leg threads -------------------------------------------------------------------------------
-def run_inbound(sim: Sim, call: Call) -> None:
+def _run_leg(sim: Sim, call: Call, body: Callable[[CallRunner], None]) -> None:
+    """A leg's thread: run ``body``; a crash fails the call; the leg always finishes."""
     from sim.runner import CallRunner
 
     runner = CallRunner(sim, call)
     try:
-        assert call.program is not None
-        runner.run_program(call.program)
+        body(runner)
     except CallEnded:
         pass
     except Exception:
@@ -100,13 +101,19 @@ def run_inbound(sim: Sim, call: Call) -> None:
         finish(sim, call)
 
 
+def run_inbound(sim: Sim, call: Call) -> None:
+    def answer(runner: CallRunner) -> None:
+        assert call.program is not None
+        runner.run_program(call.program)
+
+    _run_leg(sim, call, answer)
+
+
 def run_outbound(sim: Sim, call: Call) -> None:
     from sim.conference import run_participant
     from sim.dial import run_child
-    from sim.runner import CallRunner
 
-    runner = CallRunner(sim, call)
-    try:
+    def place(runner: CallRunner) -> None:
         outcome = ring(sim, runner)
         if outcome != "answered":
             end_call(sim, call, outcome, "callee")
@@ -118,13 +125,8 @@ def run_outbound(sim: Sim, call: Call) -> None:
             run_participant(runner)
         elif call.program is not None:
             runner.run_program(call.program)
-    except CallEnded:
-        pass
-    except Exception:
-        log.exception("call %s crashed", call.sid)
-        end_call(sim, call, "failed", "simulator-error")
-    finally:
-        finish(sim, call)
+
+    _run_leg(sim, call, place)
 
 
 def ring(sim: Sim, runner: CallRunner) -> str:
