@@ -124,27 +124,6 @@ def stack() -> Iterator[RunningStack]:
         os.environ.update(saved)
 
 
-def wait_until(predicate: Any, timeout: float = 20.0, every: float = 0.1,
-               what: str = "condition") -> Any:
-    """Poll ``predicate`` until it returns something truthy; fail with ``what``."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = predicate()
-        if last:
-            return last
-        time.sleep(every)
-    raise AssertionError(f"timed out waiting for {what}; last saw: {last!r}")
-
-
-def said(call: dict[str, Any]) -> str:
-    """Everything the caller heard spoken so far, as one lower-case string."""
-    return " ".join(str(e.get("text", "")) for e in call.get("transcript", [])
-                    if e.get("kind") == "say").lower()
-
-
 def new_caller() -> str:
     """A fresh caller number per test, so CRM lookups never collide."""
     import random

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from sim.client import SimClient
-from tests.stack import Api, RunningStack, new_caller, wait_until
+from tests.stack import Api, RunningStack, new_caller
 
 pytestmark = pytest.mark.e2e
 
@@ -74,6 +74,21 @@ def sweep() -> dict[str, Any]:
     return run_sweep()
 
 
+def available_part_timer(stack: RunningStack, owner: Api, name: str,
+                         prefix: str) -> tuple[Api, str]:
+    """A new part-time agent with a mobile, available, and a queue that overflows at once."""
+    mobile = prefix + f"{uuid.uuid4().int % 10_000:04d}"
+    email = f"pat-{uuid.uuid4().hex[:8]}@aquapure.example"
+    owner.ok("POST", "/api/users", {"name": name, "email": email,
+                                    "password": "part-time-password", "role": "agent",
+                                    "mobile": mobile, "tier": "part-time"})
+    pat = stack.api.login(email, "part-time-password")
+    pat.ok("PUT", "/api/me/activity", {"activity": "available"})
+    owner.ok("PUT", "/api/queues/support", {"overflow_after_seconds": None,
+                                            "overflow_queue_length": 0})
+    return pat, mobile
+
+
 ENDED = ("completed", "busy", "no-answer", "failed", "canceled")
 
 
@@ -90,7 +105,7 @@ def finish(agent: Api, phone: SimClient, *sids: str) -> None:
                 agent.call("POST", f"/api/tasks/{task['id']}/wrapup", {"disposition": "e2e"})
         return not tasks
 
-    wait_until(wrapped_up, what="the agent's tasks to be wrapped up")
+    phone.wait_for(wrapped_up, what="the agent's tasks to be wrapped up")
 
 
 def test_a_call_escalates_to_the_next_target_after_its_timeout(
@@ -108,7 +123,7 @@ def test_a_call_escalates_to_the_next_target_after_its_timeout(
     assert offer_for(alex, caller) is None  # alex is no specialist: first target skips him
 
     time.sleep(max(0.0, 2.2 - (time.monotonic() - queued_at)))
-    offer = wait_until(lambda: sweep() and offer_for(alex, caller),
+    offer = phone.wait_for(lambda: sweep() and offer_for(alex, caller),
                        what="the escalated offer to alex")
     assert offer["task"]["target"] == 1
     alex.ok("POST", f"/api/reservations/{offer['id']}/accept")
@@ -119,16 +134,8 @@ def test_a_call_escalates_to_the_next_target_after_its_timeout(
 
 def test_overflow_rings_a_part_timers_mobile_with_a_whisper(
         stack: RunningStack, phone: SimClient, people: People, quiet: None) -> None:
-    owner, caller = people.owner, new_caller()
-    mobile = "+1628777" + f"{uuid.uuid4().int % 10_000:04d}"
-    email = f"pat-{uuid.uuid4().hex[:8]}@aquapure.example"
-    owner.ok("POST", "/api/users", {"name": "Pat Parttime", "email": email,
-                                    "password": "part-time-password", "role": "agent",
-                                    "mobile": mobile, "tier": "part-time"})
-    pat = stack.api.login(email, "part-time-password")
-    pat.ok("PUT", "/api/me/activity", {"activity": "available"})
-    owner.ok("PUT", "/api/queues/support", {"overflow_after_seconds": None,
-                                            "overflow_queue_length": 0})
+    caller = new_caller()
+    pat, mobile = available_part_timer(stack, people.owner, "Pat Parttime", "+1628777")
     try:
         sid = queue_caller(stack, phone, caller)
 
@@ -147,16 +154,8 @@ def test_overflow_rings_a_part_timers_mobile_with_a_whisper(
 
 def test_an_unanswered_whisper_never_bridges_the_caller(
         stack: RunningStack, phone: SimClient, people: People, quiet: None) -> None:
-    owner, caller = people.owner, new_caller()
-    mobile = "+1628778" + f"{uuid.uuid4().int % 10_000:04d}"
-    email = f"pat-{uuid.uuid4().hex[:8]}@aquapure.example"
-    owner.ok("POST", "/api/users", {"name": "Pat Voicemail", "email": email,
-                                    "password": "part-time-password", "role": "agent",
-                                    "mobile": mobile, "tier": "part-time"})
-    pat = stack.api.login(email, "part-time-password")
-    pat.ok("PUT", "/api/me/activity", {"activity": "available"})
-    owner.ok("PUT", "/api/queues/support", {"overflow_after_seconds": None,
-                                            "overflow_queue_length": 0})
+    caller = new_caller()
+    pat, mobile = available_part_timer(stack, people.owner, "Pat Voicemail", "+1628778")
     try:
         sid = queue_caller(stack, phone, caller)
         leg = phone.wait_for_leg(to=mobile, status="ringing")
@@ -184,12 +183,12 @@ def test_a_callback_keeps_the_callers_place_and_is_called_back(
     phone.wait_ended(second_sid)
 
     alex.ok("PUT", "/api/me/activity", {"activity": "available"})
-    offer = wait_until(lambda: offer_for(alex, first), what="the first caller's offer")
+    offer = phone.wait_for(lambda: offer_for(alex, first), what="the first caller's offer")
     alex.ok("POST", f"/api/reservations/{offer['id']}/accept")
     phone.wait_for_call(first_sid, lambda c: c["bridged_with"], what="the first bridge")
     finish(alex, phone, first_sid)
 
-    callback = wait_until(lambda: offer_for(alex, second), what="the callback, next in line")
+    callback = phone.wait_for(lambda: offer_for(alex, second), what="the callback, next in line")
     assert callback["task"]["kind"] == "callback"
     assert offer_for(alex, third) is None
     alex.ok("POST", f"/api/reservations/{callback['id']}/accept")
@@ -216,13 +215,13 @@ def test_voicemail_from_the_queue_becomes_a_task_and_a_crm_record(
     phone.wait_ended(sid)
 
     [contact] = owner.ok("GET", f"/api/contacts?phone={caller}")["contacts"]
-    record = wait_until(lambda: next(
+    record = phone.wait_for(lambda: next(
         (i for i in owner.ok("GET", f"/api/contacts/{contact['id']}/interactions")[
             "interactions"] if i["id"] == sid and i["outcome"] == "voicemail"), None),
         what="the voicemail outcome in the CRM")
     assert record["recording_url"]
     alex.ok("PUT", "/api/me/activity", {"activity": "available"})
-    offer = wait_until(lambda: offer_for(alex, caller), what="the voicemail offer")
+    offer = phone.wait_for(lambda: offer_for(alex, caller), what="the voicemail offer")
     assert offer["task"]["kind"] == "voicemail" and offer["task"]["channel"] == "voicemail"
     assert offer["task"]["attributes"]["recording_url"] == record["recording_url"]
     alex.ok("POST", f"/api/reservations/{offer['id']}/accept")
@@ -238,7 +237,7 @@ def test_a_caller_who_hangs_up_in_the_queue_is_recorded_as_abandoned(
     phone.hangup(sid)
 
     [contact] = owner.ok("GET", f"/api/contacts?phone={caller}")["contacts"]
-    wait_until(lambda: any(
+    phone.wait_for(lambda: any(
         i["id"] == sid and i["outcome"] == "abandoned"
         for i in owner.ok("GET", f"/api/contacts/{contact['id']}/interactions")[
             "interactions"]), what="the abandonment in the CRM")
