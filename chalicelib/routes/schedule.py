@@ -22,11 +22,13 @@ SWEEP_FOR_SECONDS = 50.0
 
 
 def run_sweep(now: float | None = None) -> dict[str, Any]:
-    """One pass over every due timer; returns what it did."""
-    from chalicelib.wiring import get_routing_sweep
+    """One pass over every due timer (routing, and conversations waiting for a reply
+    past their deadline); returns what it did."""
+    from chalicelib.wiring import get_messaging_service, get_routing_sweep
 
-    report = get_routing_sweep().run(now)
-    return dict(report.__dict__)
+    report = dict(get_routing_sweep().run(now).__dict__)
+    report["conversations_expired"] = get_messaging_service().expire_due(now)
+    return report
 
 
 def _seconds_left(event: Any) -> float:

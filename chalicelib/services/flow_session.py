@@ -8,7 +8,7 @@ retried webhook, which fails the idempotency condition, has none of them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -36,10 +36,22 @@ class PublishedFlows(Protocol):
     def revision(self, tenant_id: str, flow_id: str, revision: int) -> Flow: ...
 
 
+class DueExecution(Protocol):
+    @property
+    def tenant_id(self) -> str: ...
+    @property
+    def context(self) -> ExecutionContext: ...
+    @property
+    def updated_at(self) -> float: ...
+
+
 class ExecutionStore(Protocol):
     def get(self, tenant_id: str, execution_id: str) -> ExecutionContext | None: ...
     def stage_put(self, tx: Any, tenant_id: str, context: ExecutionContext,
                   ttl_seconds: int) -> None: ...
+    def put_if_unchanged(self, tenant_id: str, context: ExecutionContext,
+                         expected_updated_at: float) -> None: ...
+    def due(self, before: float, limit: int = 100) -> Sequence[DueExecution]: ...
 
 
 Stage = Callable[[Any], None]
@@ -73,6 +85,7 @@ class Engine(Protocol):
               revision: int) -> Any: ...
     def resume(self, flow: Any, context: ExecutionContext, widget: str,
                params: Mapping[str, str], env: Any) -> Any: ...
+    def expire(self, flow: Any, context: ExecutionContext, env: Any) -> Any: ...
 
 
 class Router(Protocol):

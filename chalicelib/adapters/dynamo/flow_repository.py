@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -159,6 +160,13 @@ class FlowRepository:
             raise NotFound(f"the number {number} is not one of yours") from exc
 
 
+@dataclass(frozen=True)
+class DueExecution:
+    tenant_id: str
+    context: ExecutionContext
+    updated_at: float
+
+
 class ExecutionRepository:
     """Flow executions in progress, one item per CallSid or conversation, with a TTL."""
 
@@ -206,8 +214,10 @@ class ExecutionRepository:
                 condition=ExecutionModel.updated_at == expected_updated_at)
 
     @dynamo_call("list due flow executions")
-    def due(self, before: float, limit: int = 100) -> list[tuple[str, ExecutionContext]]:
-        """Executions whose send-and-wait-for-reply deadline is before ``before``."""
+    def due(self, before: float, limit: int = 100) -> list[DueExecution]:
+        """Executions whose send-and-wait-for-reply deadline is before ``before``, with the
+        ``updated_at`` they were read at (for ``put_if_unchanged``)."""
         items = ExecutionModel.by_deadline.query(
             DUE_SHARD, ExecutionModel.deadline < before, limit=limit)
-        return [(item.tenant_id, ExecutionContext.from_dict(item.context)) for item in items]
+        return [DueExecution(item.tenant_id, ExecutionContext.from_dict(item.context),
+                             float(item.updated_at)) for item in items]

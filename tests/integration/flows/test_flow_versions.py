@@ -138,7 +138,8 @@ def test_executions_waiting_on_a_deadline_are_listed_when_due(executions, tenant
     executions.put(tenant_id, waiting)
     executions.put(tenant_id, later)
 
-    due = [(t, c.execution_id) for t, c in executions.due(before=2000.0) if t == tenant_id]
+    due = [(d.tenant_id, d.context.execution_id) for d in executions.due(before=2000.0)
+           if d.tenant_id == tenant_id]
 
     assert due == [(tenant_id, "conv:a")]
 
