@@ -8,7 +8,12 @@ from typing import Any, Protocol
 
 from chalicelib.config import Settings
 from chalicelib.domain.errors import HotlineError
-from chalicelib.domain.flows.verbs import SendMessage, VoicemailRecorded
+from chalicelib.domain.flows.verbs import (
+    ExecutionEnded,
+    MakeOutgoingCall,
+    SendMessage,
+    VoicemailRecorded,
+)
 from chalicelib.domain.identity import Tenant
 from chalicelib.domain.phone import mask
 from chalicelib.services.crm import CrmService
@@ -53,7 +58,13 @@ class EffectApplier:
             self.crm.record_outcome(tenant.tenant_id, interaction_id, "voicemail",
                                     recording_url=effect.recording_url,
                                     transcription=effect.transcription)
-        else:
+        elif isinstance(effect, ExecutionEnded):
+            level = logging.INFO if effect.reason == "completed" else logging.WARNING
+            log.log(level, "flow for %s ended: %s (at %s)", interaction_id, effect.reason,
+                    effect.widget)
+        elif isinstance(effect, MakeOutgoingCall):
             # make-outgoing-call-v2 belongs to REST-triggered executions, which the
-            # webhook path does not start yet (see the README's limits).
-            log.warning("effect %s is not applied on the webhook path", type(effect).__name__)
+            # webhook path does not start (docs/flows.md).
+            log.warning("make-outgoing-call to %s is not placed on the webhook path",
+                        mask(effect.to))
+        # HandOffToTenant is followed by the voice service before the step is committed.
