@@ -35,6 +35,14 @@ def get_tenant_repository():  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=1)
+def get_directory():  # type: ignore[no-untyped-def]
+    """Numbers and tenants, cached per container (shared by every webhook service)."""
+    from chalicelib.services.directory import CachedDirectory
+
+    return CachedDirectory(get_tenant_repository())
+
+
+@lru_cache(maxsize=1)
 def get_auth_service() -> AuthService:
     from chalicelib.adapters.dynamo.rate_limiter import DynamoRateLimiter
     from chalicelib.adapters.security import PasswordHasher, TokenSigner
@@ -95,7 +103,7 @@ def get_flow_session():  # type: ignore[no-untyped-def]
     from chalicelib.services.flow_session import FlowSession
 
     settings = bound_settings()
-    return FlowSession(numbers=get_tenant_repository(), flows=FlowRepository(settings),
+    return FlowSession(numbers=get_directory(), flows=FlowRepository(settings),
                        executions=ExecutionRepository(settings),
                        committer=get_idempotency_repository())
 
@@ -193,7 +201,7 @@ def get_routing_telephony() -> TwilioTelephony:
     from chalicelib.adapters.twilio.telephony import TwilioTelephony, tenant_credentials
 
     settings = bound_settings()
-    return TwilioTelephony(settings, tenant_credentials(get_tenant_repository(), settings))
+    return TwilioTelephony(settings, tenant_credentials(get_directory(), settings))
 
 
 @lru_cache(maxsize=1)
@@ -239,5 +247,5 @@ def get_queue_calls() -> QueueCallService:
     from chalicelib.adapters.twilio.telephony import render_twiml
     from chalicelib.services.queue_calls import QueueCallService
 
-    return QueueCallService(get_routing_service(), get_agent_desk(), get_tenant_repository(),
+    return QueueCallService(get_routing_service(), get_agent_desk(), get_directory(),
                             get_routing_urls(), render_twiml, get_voice_service)

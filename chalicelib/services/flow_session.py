@@ -18,17 +18,13 @@ from chalicelib.domain.flows.context import ExecutionContext
 from chalicelib.domain.flows.model import Flow
 from chalicelib.domain.flows.runtime import FlowEnvironment
 from chalicelib.domain.identity import PhoneNumber, Tenant
+from chalicelib.services.directory import NumberStore
 from chalicelib.services.ttl_cache import TtlCache
 from chalicelib.services.webhook_gate import Webhook
 
 if TYPE_CHECKING:
     from chalicelib.services.crm import CrmService
     from chalicelib.services.effects import EffectApplier
-
-
-class NumberStore(Protocol):
-    def number(self, number: str) -> PhoneNumber | None: ...
-    def get(self, tenant_id: str) -> Tenant | None: ...
 
 
 class PublishedFlows(Protocol):
@@ -158,25 +154,20 @@ class FlowSession:
 
     def __init__(self, numbers: NumberStore, flows: PublishedFlows,
                  executions: ExecutionStore, committer: Committer,
-                 number_ttl: float = 30.0, flow_ttl: float = 5.0) -> None:
-        self.numbers = numbers
+                 flow_ttl: float = 5.0) -> None:
+        self.numbers = numbers  # a CachedDirectory in production: lookups are cheap
         self.flows = flows
         self.executions = executions
         self.committer = committer
-        self._lines = TtlCache(number_ttl)
         self._heads = TtlCache(flow_ttl)
         self._revisions = TtlCache(24 * 3600.0)
 
     def _line_for(self, dialled: str) -> Line | None:
-        def load() -> Line | None:
-            number = self.numbers.number(dialled)
-            if number is None:
-                return None
-            tenant = self.numbers.get(number.tenant_id)
-            return None if tenant is None else Line(number, tenant)
-
-        line: Line | None = self._lines.get_or_load(dialled, load)
-        return line
+        number = self.numbers.number(dialled)
+        if number is None:
+            return None
+        tenant = self.numbers.get(number.tenant_id)
+        return None if tenant is None else Line(number, tenant)
 
     def line(self, hook: Webhook, number_field: str = "To") -> Line:
         """The tenant line a webhook is for; the signing account must own it."""

@@ -73,17 +73,14 @@ class TwilioTelephony:
 
 
 def tenant_credentials(directory: Any, settings: Settings) -> Credentials:
-    """Each tenant's subaccount credentials (the platform's when it has none), cached."""
-    cache: dict[str, tuple[str, str]] = {}
+    """Each tenant's subaccount credentials (the platform's when it has none), read
+    through the directory (a per-container cache in production)."""
 
     def lookup(tenant_id: str) -> tuple[str, str]:
-        if tenant_id not in cache:
-            tenant = directory.get(tenant_id)
-            if tenant is None or not tenant.twilio_account_sid:
-                cache[tenant_id] = (settings.twilio_account_sid, settings.twilio_auth_token)
-            else:
-                cache[tenant_id] = (tenant.twilio_account_sid, tenant.twilio_auth_token)
-        return cache[tenant_id]
+        tenant = directory.get(tenant_id)
+        if tenant is None or not tenant.twilio_account_sid:
+            return settings.twilio_account_sid, settings.twilio_auth_token
+        return tenant.twilio_account_sid, tenant.twilio_auth_token
 
     return lookup
 
