@@ -192,7 +192,7 @@ class QueueCallService:
                                                                      task.task_id)),
                                 cf.Say(cf.NO_MESSAGE), cf.Hangup()])
         if task is not None and outcome == "bridged":
-            self.routing.start_wrapup(task.tenant_id, task.task_id)
+            self.routing.start_wrapup(task.tenant_id, task.task_id, known=task)
         elif task is not None and task.status in WAITING_STATUSES:
             self.routing.cancel_waiting(task.tenant_id, task.task_id,
                                         "redirected" if outcome == "redirected" else "failed")
@@ -291,7 +291,7 @@ class QueueCallService:
                     task.kind is TaskKind.CALLBACK and not task.customer_call_sid):
                 self.routing.requeue(task.tenant_id, task.task_id, agent_id)
             elif task.kind is TaskKind.CALL:
-                self.routing.start_wrapup(task.tenant_id, task.task_id)
+                self.routing.start_wrapup(task.tenant_id, task.task_id, known=task)
         return self.render([])
 
     def whisper(self, hook: Webhook) -> str:
@@ -362,5 +362,5 @@ class QueueCallService:
             end_quietly(self.routing.telephony, task.tenant_id, task.agent_call_sid)
             self._retry_callback(task, task.assigned_agent)
         else:
-            self.routing.start_wrapup(task.tenant_id, task.task_id)
+            self.routing.start_wrapup(task.tenant_id, task.task_id, known=task)
         return self.render([])

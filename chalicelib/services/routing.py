@@ -271,12 +271,19 @@ class RoutingService:
         return self.finish(tenant_id, self.retrying(step))
 
     def update_task(self, tenant_id: str, task_id: str,
-                    change: Callable[[Task], Task | None]) -> Task | None:
-        """Apply ``change`` (None: leave as is) with a version condition, retrying."""
+                    change: Callable[[Task], Task | None],
+                    known: Task | None = None) -> Task | None:
+        """Apply ``change`` (None: leave as is) with a version condition, retrying.
+
+        ``known`` is a snapshot the caller just read: the first attempt starts from it
+        instead of reading again. The commit is conditioned on its version, so a stale
+        snapshot only costs the retry, which reads afresh.
+        """
         now = self.clock()
+        snapshot = [known] if known is not None else []
 
         def step() -> Task | None:
-            task = self.store.get_task(tenant_id, task_id)
+            task = snapshot.pop() if snapshot else self.store.get_task(tenant_id, task_id)
             if task is None:
                 return None
             changed = change(task)
@@ -295,16 +302,18 @@ class RoutingService:
         except StaleState:
             return self.store.get_task(task.tenant_id, task.task_id)
 
-    def start_wrapup(self, tenant_id: str, task_id: str) -> Task | None:
-        """The conversation ended: the agent wraps up (completes at once with no wrap-up)."""
+    def start_wrapup(self, tenant_id: str, task_id: str,
+                     known: Task | None = None) -> Task | None:
+        """The conversation ended: the agent wraps up (completes at once with no wrap-up).
+        ``known``: the task as the caller just read it (see ``update_task``)."""
         now = self.clock()
-        task = self.store.get_task(tenant_id, task_id)
+        task = known if known is not None else self.store.get_task(tenant_id, task_id)
         if task is None or task.status is not TaskStatus.ASSIGNED or not task.assigned_agent:
             return task
         agent = self.store.get_agent(tenant_id, task.assigned_agent)
         seconds = agent.wrapup_seconds if agent else 0
         wrapped = self.update_task(tenant_id, task_id, lambda t: lifecycle.start_wrapup(
-            t, seconds, now) if t.status is TaskStatus.ASSIGNED else None)
+            t, seconds, now) if t.status is TaskStatus.ASSIGNED else None, known=task)
         if wrapped is not None and seconds <= 0 and wrapped.assigned_agent:
             return self.complete(tenant_id, task_id, wrapped.assigned_agent)
         return wrapped
@@ -344,5 +353,5 @@ class RoutingService:
         if task.status in WAITING_STATUSES:
             return self.abandon(tenant_id, task.task_id)
         if task.status is TaskStatus.ASSIGNED:
-            return self.start_wrapup(tenant_id, task.task_id)
+            return self.start_wrapup(tenant_id, task.task_id, known=task)
         return task
