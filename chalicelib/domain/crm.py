@@ -25,11 +25,6 @@ class Contact:
     interaction_count: int = 0
 
 
-# Final outcomes of an interaction, from the carrier's final status and what happened in queue.
-OUTCOMES = ("completed", "abandoned", "voicemail", "callback-requested", "no-answer",
-            "busy", "failed", "canceled", "missed")
-
-
 @dataclass(frozen=True)
 class Interaction:
     tenant_id: str

@@ -149,10 +149,3 @@ class CrmRepository:
         query = InteractionModel.by_contact.query(
             f"{tenant_id}#{contact_id}", scan_index_forward=False, limit=limit)
         return [_interaction(m) for m in query]
-
-    @dynamo_call("list recent interactions")
-    def list_recent(self, tenant_id: str, since: float, limit: int = 200) -> list[Interaction]:
-        query = InteractionModel.by_time.query(
-            tenant_id, InteractionModel.started_at >= int(since),
-            scan_index_forward=False, limit=limit)
-        return [_interaction(m) for m in query]

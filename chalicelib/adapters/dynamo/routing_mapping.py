@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import zlib
-from dataclasses import replace
 from typing import Any
 
 from chalicelib.adapters.dynamo.models.routing import (
@@ -194,5 +193,3 @@ def queue_from(m: RoutingConfigModel) -> QueueConfig:
         ring_all_limit=int(body.get("ring_all_limit", 10)), version=int(m.version))
 
 
-def bumped(task: Task) -> Task:
-    return replace(task, version=task.version + 1)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Channel = Literal["voice", "sms", "whatsapp"]
-Status = Literal["running", "waiting", "ended"]
 
 
 def conversation_id(contact_address: str, flow_address: str) -> str:

@@ -29,12 +29,3 @@ class HttpPort(Protocol):
                 timeout: float) -> HttpResponse:
         """Send one request; raise HttpFailure on network error or timeout."""
         ...
-
-
-class NoHttp:
-    """An HttpPort for places with no outbound network: every request fails."""
-
-    def request(self, method: str, url: str, *, headers: Mapping[str, str],
-                body: bytes | None, content_type: str | None,
-                timeout: float) -> HttpResponse:
-        raise HttpFailure(f"outbound HTTP is disabled here ({method} {url})")

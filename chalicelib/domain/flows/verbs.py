@@ -127,8 +127,6 @@ class Message:
 Verb = (Say | Play | PlayDigits | Pause | Gather | Record | Dial | Enqueue | Redirect
         | Hangup | Reject | Message)
 
-WAITING_VERBS = (Gather, Record, Dial, Enqueue)
-
 
 # -- effects: applied by the service after the step ------------------------------------
 

@@ -81,7 +81,6 @@ class StaleState(Conflict):
         self.stale = stale
 
 
-_TASK_ID = re.compile(r"^TK[0-9a-f]{32}$")
 _RESERVATION_ID = re.compile(r"^WR([0-9a-f]{32})(\d{2,4})$")
 
 
@@ -92,10 +91,6 @@ def task_id_for(tenant_id: str, key: str) -> str:
 
 def new_task_id() -> str:
     return "TK" + uuid.uuid4().hex
-
-
-def is_task_id(value: str) -> bool:
-    return bool(_TASK_ID.match(value or ""))
 
 
 def reservation_id_for(task_id: str, sequence: int) -> str:
