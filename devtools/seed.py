@@ -24,7 +24,6 @@ class Demo:
     agent_emails: tuple[str, ...]
     password_owner: str
     password_agent: str
-    agent_ids: tuple[str, ...]
 
 
 def seed_demo() -> Demo:
@@ -52,5 +51,4 @@ def seed_demo() -> Demo:
     agents = tuple(u for u in tenants.list_users(owner.tenant_id) if u.role is Role.AGENT)
     return Demo(tenant_id=owner.tenant_id, number=str(tenant.profile.get("number", "")),
                 owner_email=DEMO_OWNER[1], agent_emails=tuple(a.email for a in agents),
-                password_owner=DEMO_OWNER[2], password_agent=DEMO_AGENTS[0][2],
-                agent_ids=tuple(a.user_id for a in agents))
+                password_owner=DEMO_OWNER[2], password_agent=DEMO_AGENTS[0][2])

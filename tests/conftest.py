@@ -5,15 +5,11 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from devtools.ddblocal import DynamoDBLocal, free_port, local_aws_environ
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 TEST_ENV = {
     "HOTLINE_STAGE": "test",
