@@ -10,7 +10,6 @@ import pytest
 
 from devtools.ddblocal import DynamoDBLocal, free_port, local_aws_environ
 
-
 TEST_ENV = {
     "HOTLINE_STAGE": "test",
     "PUBLIC_BASE_URL": "https://hotline.example.com/api",
