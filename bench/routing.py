@@ -32,9 +32,9 @@ THROUGHPUT_MATCHES = 200
 def build(settings: Any) -> tuple[Any, Any]:
     from chalicelib.adapters.dynamo.routing_config_repository import RoutingConfigRepository
     from chalicelib.adapters.dynamo.routing_repository import RoutingRepository
-    from chalicelib.services.routing import RoutingService
-    from chalicelib.services.routing_matcher import Matcher
-    from chalicelib.services.routing_ports import ConfigCache, RoutingUrls
+    from chalicelib.services.routing.matcher import Matcher
+    from chalicelib.services.routing.ports import ConfigCache, RoutingUrls
+    from chalicelib.services.routing.service import RoutingService
     from tests.integration.routing.fakes import FakeCrm, FakeTelephony
 
     store = RoutingRepository(settings)

@@ -150,7 +150,8 @@ def get_onboarding():  # type: ignore[no-untyped-def]
 
     settings = bound_settings()
     return Onboarding(settings, get_tenant_repository(), TwilioAccounts(settings),
-                      PasswordHasher(), provisioners(), user_hooks())
+                      PasswordHasher(), provisioners(get_flow_admin, get_routing_admin),
+                      user_hooks(get_routing_admin))
 
 
 @lru_cache(maxsize=1)
@@ -181,17 +182,17 @@ def get_flow_admin():  # type: ignore[no-untyped-def]
 # --- routing ------------------------------------------------------------------------
 if TYPE_CHECKING:
     from chalicelib.adapters.twilio.telephony import TwilioTelephony
-    from chalicelib.services.queue_calls import QueueCallService
-    from chalicelib.services.routing import RoutingService
-    from chalicelib.services.routing_admin import RoutingAdminService
-    from chalicelib.services.routing_desk import AgentDesk
-    from chalicelib.services.routing_ports import RoutingUrls
-    from chalicelib.services.routing_sweep import RoutingSweep
+    from chalicelib.services.routing.admin import RoutingAdminService
+    from chalicelib.services.routing.desk import AgentDesk
+    from chalicelib.services.routing.ports import RoutingUrls
+    from chalicelib.services.routing.queue_calls import QueueCallService
+    from chalicelib.services.routing.service import RoutingService
+    from chalicelib.services.routing.sweep import RoutingSweep
 
 
 @lru_cache(maxsize=1)
 def get_routing_urls() -> RoutingUrls:
-    from chalicelib.services.routing_ports import RoutingUrls
+    from chalicelib.services.routing.ports import RoutingUrls
 
     return RoutingUrls(get_settings().public_url)
 
@@ -208,9 +209,9 @@ def get_routing_telephony() -> TwilioTelephony:
 def get_routing_service() -> RoutingService:
     from chalicelib.adapters.dynamo.routing_config_repository import RoutingConfigRepository
     from chalicelib.adapters.dynamo.routing_repository import RoutingRepository
-    from chalicelib.services.routing import RoutingService
-    from chalicelib.services.routing_matcher import Matcher
-    from chalicelib.services.routing_ports import ConfigCache
+    from chalicelib.services.routing.matcher import Matcher
+    from chalicelib.services.routing.ports import ConfigCache
+    from chalicelib.services.routing.service import RoutingService
 
     settings = bound_settings()
     store = RoutingRepository(settings)
@@ -223,21 +224,21 @@ def get_routing_service() -> RoutingService:
 
 @lru_cache(maxsize=1)
 def get_agent_desk() -> AgentDesk:
-    from chalicelib.services.routing_desk import AgentDesk
+    from chalicelib.services.routing.desk import AgentDesk
 
     return AgentDesk(get_routing_service(), get_routing_urls())
 
 
 @lru_cache(maxsize=1)
 def get_routing_admin() -> RoutingAdminService:
-    from chalicelib.services.routing_admin import RoutingAdminService
+    from chalicelib.services.routing.admin import RoutingAdminService
 
     return RoutingAdminService(get_routing_service(), get_tenant_repository())
 
 
 @lru_cache(maxsize=1)
 def get_routing_sweep() -> RoutingSweep:
-    from chalicelib.services.routing_sweep import RoutingSweep
+    from chalicelib.services.routing.sweep import RoutingSweep
 
     return RoutingSweep(get_routing_service())
 
@@ -245,7 +246,7 @@ def get_routing_sweep() -> RoutingSweep:
 @lru_cache(maxsize=1)
 def get_queue_calls() -> QueueCallService:
     from chalicelib.adapters.twilio.telephony import render_twiml
-    from chalicelib.services.queue_calls import QueueCallService
+    from chalicelib.services.routing.queue_calls import QueueCallService
 
     return QueueCallService(get_routing_service(), get_agent_desk(), get_directory(),
                             get_routing_urls(), render_twiml, get_voice_service)

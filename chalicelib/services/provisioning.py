@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.domain.errors import Conflict, InvalidInput
-from chalicelib.domain.identity import Tenant, User
+from chalicelib.domain.identity import Tenant
 from chalicelib.services.onboarding import Provisioner, UserHook
+
+if TYPE_CHECKING:
+    from chalicelib.services.routing.provisioning import RoutingProvisioner
 
 log = logging.getLogger("hotline.provisioning")
 
@@ -37,11 +40,15 @@ def load_default_flow(flow_id: str) -> dict[str, Any]:
     return doc
 
 
-def publish_default_flows(tenant: Tenant, _users: Sequence[User]) -> dict[str, Any]:
-    """Create and publish each default flow (validated like any publish)."""
-    from chalicelib.wiring import get_flow_admin
+class FlowPublisher(Protocol):
+    def create(self, tenant_id: str, name: str, doc: dict[str, Any], *,
+               flow_id: str | None = None) -> Any: ...
+    def get(self, tenant_id: str, flow_id: str) -> Any: ...
+    def publish(self, tenant_id: str, flow_id: str, *, user_id: str) -> Any: ...
 
-    admin = get_flow_admin()
+
+def publish_default_flows(admin: FlowPublisher, tenant: Tenant) -> dict[str, Any]:
+    """Create and publish each default flow (validated like any publish)."""
     profile: dict[str, Any] = {}
     for key, flow_id in DEFAULT_FLOWS.items():
         doc = load_default_flow(flow_id)
@@ -56,13 +63,16 @@ def publish_default_flows(tenant: Tenant, _users: Sequence[User]) -> dict[str, A
     return profile
 
 
-def provisioners() -> list[Provisioner]:
-    from chalicelib.services import routing_provisioning
+def provisioners(flow_admin: Callable[[], FlowPublisher],
+                 routing_admin: Callable[[], RoutingProvisioner]) -> list[Provisioner]:
+    """What signup runs for a new tenant; the admins are built lazily by the caller."""
+    from chalicelib.services.routing import provisioning as routing_provisioning
 
-    return [publish_default_flows, routing_provisioning.default_queues]
+    return [lambda tenant, _users: publish_default_flows(flow_admin(), tenant),
+            lambda tenant, _users: routing_provisioning.default_queues(routing_admin(), tenant)]
 
 
-def user_hooks() -> list[UserHook]:
-    from chalicelib.services import routing_provisioning
+def user_hooks(routing_admin: Callable[[], RoutingProvisioner]) -> list[UserHook]:
+    from chalicelib.services.routing import provisioning as routing_provisioning
 
-    return [routing_provisioning.agent_profile]
+    return [lambda user, body: routing_provisioning.agent_profile(routing_admin(), user, body)]

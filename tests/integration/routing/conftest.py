@@ -14,13 +14,13 @@ from chalicelib.adapters.dynamo.routing_repository import RoutingRepository
 from chalicelib.adapters.twilio.telephony import render_twiml
 from chalicelib.domain.identity import Tenant
 from chalicelib.domain.routing.model import Agent, Task
-from chalicelib.services.queue_calls import QueueCallService
-from chalicelib.services.routing import RoutingService
-from chalicelib.services.routing_admin import RoutingAdminService
-from chalicelib.services.routing_desk import AgentDesk
-from chalicelib.services.routing_matcher import Matcher
-from chalicelib.services.routing_ports import ConfigCache, RoutingUrls
-from chalicelib.services.routing_sweep import RoutingSweep
+from chalicelib.services.routing.admin import RoutingAdminService
+from chalicelib.services.routing.desk import AgentDesk
+from chalicelib.services.routing.matcher import Matcher
+from chalicelib.services.routing.ports import ConfigCache, RoutingUrls
+from chalicelib.services.routing.queue_calls import QueueCallService
+from chalicelib.services.routing.service import RoutingService
+from chalicelib.services.routing.sweep import RoutingSweep
 from chalicelib.services.webhook_gate import Webhook
 from tests.integration.routing.fakes import (
     FakeClock,

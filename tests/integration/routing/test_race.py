@@ -25,12 +25,12 @@ from chalicelib.domain.routing.model import (
     TaskStatus,
     task_id_for,
 )
-from chalicelib.services.routing import RoutingService
-from chalicelib.services.routing_admin import RoutingAdminService
-from chalicelib.services.routing_desk import AgentDesk
-from chalicelib.services.routing_matcher import Matcher
-from chalicelib.services.routing_ports import ConfigCache, RoutingUrls
-from chalicelib.services.routing_sweep import RoutingSweep
+from chalicelib.services.routing.admin import RoutingAdminService
+from chalicelib.services.routing.desk import AgentDesk
+from chalicelib.services.routing.matcher import Matcher
+from chalicelib.services.routing.ports import ConfigCache, RoutingUrls
+from chalicelib.services.routing.service import RoutingService
+from chalicelib.services.routing.sweep import RoutingSweep
 from tests.integration.routing.fakes import FakeCrm, FakeTelephony, FakeUsers
 
 VOICE_AGENTS = 20

@@ -11,7 +11,7 @@ from chalicelib.adapters.twilio.telephony import TwilioTelephony, render_twiml
 from chalicelib.config import Settings
 from chalicelib.domain.errors import InvalidInput, Unavailable
 from chalicelib.domain.routing import callflow as cf
-from chalicelib.services.routing_ports import ConfigCache, RoutingUrls
+from chalicelib.services.routing.ports import ConfigCache, RoutingUrls
 from tests.conftest import TEST_ENV
 
 

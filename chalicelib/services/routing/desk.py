@@ -23,8 +23,8 @@ from chalicelib.domain.routing.model import (
     TaskStatus,
     task_of_reservation,
 )
-from chalicelib.services.routing import RoutingService, Step
-from chalicelib.services.routing_ports import RoutingUrls
+from chalicelib.services.routing.ports import RoutingUrls
+from chalicelib.services.routing.service import RoutingService, Step
 
 log = logging.getLogger("hotline.routing")
 

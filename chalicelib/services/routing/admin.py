@@ -33,7 +33,7 @@ from chalicelib.domain.routing.model import (
     new_queue_id,
 )
 from chalicelib.domain.routing.workflow import Workflow, parse_workflow
-from chalicelib.services.routing import RoutingService
+from chalicelib.services.routing.service import RoutingService
 
 log = logging.getLogger("hotline.routing.admin")
 

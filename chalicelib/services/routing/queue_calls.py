@@ -32,10 +32,10 @@ from chalicelib.domain.routing.model import (
     TaskStatus,
     task_of_reservation,
 )
-from chalicelib.services.routing import RoutingService
-from chalicelib.services.routing_desk import AgentDesk
-from chalicelib.services.routing_matcher import end_quietly
-from chalicelib.services.routing_ports import Directory, RoutingUrls
+from chalicelib.services.routing.desk import AgentDesk
+from chalicelib.services.routing.matcher import end_quietly
+from chalicelib.services.routing.ports import Directory, RoutingUrls
+from chalicelib.services.routing.service import RoutingService
 from chalicelib.services.webhook_gate import Webhook
 
 log = logging.getLogger("hotline.routing.calls")

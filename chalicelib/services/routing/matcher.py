@@ -24,7 +24,7 @@ from chalicelib.domain.routing.model import (
     TaskStatus,
 )
 from chalicelib.domain.routing.strategies import Overflow, choose, eligible, only_part_timers
-from chalicelib.services.routing_ports import RoutingStore, RoutingUrls, Telephony
+from chalicelib.services.routing.ports import RoutingStore, RoutingUrls, Telephony
 
 log = logging.getLogger("hotline.routing")
 

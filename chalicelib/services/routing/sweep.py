@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from chalicelib.domain.errors import Conflict, HotlineError, NotFound
 from chalicelib.domain.routing import lifecycle
 from chalicelib.domain.routing.model import ReservationStatus, Task, TaskKind, TaskStatus
-from chalicelib.services.routing import RoutingService
+from chalicelib.services.routing.service import RoutingService
 
 log = logging.getLogger("hotline.routing.sweep")
 

@@ -33,8 +33,8 @@ from chalicelib.domain.routing.model import (
     task_id_for,
     task_of_reservation,
 )
-from chalicelib.services.routing_matcher import Matcher, end_quietly
-from chalicelib.services.routing_ports import (
+from chalicelib.services.routing.matcher import Matcher, end_quietly
+from chalicelib.services.routing.ports import (
     Clock,
     ConfigCache,
     CrmRecorder,
