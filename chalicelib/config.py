@@ -50,6 +50,15 @@ class _Reader:
             raise ConfigError(f"{name} must be a number, got {raw!r}") from exc
 
 
+def _flag(raw: str, name: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be 1/0, true/false, yes/no or on/off, got {raw!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     stage: str
@@ -66,6 +75,9 @@ class Settings:
     dynamodb_timeout_seconds: float
     dynamodb_max_retries: int
     http_timeout_seconds: float
+    # SSRF guard: flows may reach loopback (a test server on 127.0.0.1) only when a local
+    # run turns this on; private, link-local and metadata addresses stay blocked anyway.
+    allow_loopback_http: bool
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -92,6 +104,8 @@ class Settings:
             dynamodb_timeout_seconds=env.number("HOTLINE_DYNAMODB_TIMEOUT", 0.8),
             dynamodb_max_retries=env.whole("HOTLINE_DYNAMODB_RETRIES", 1),
             http_timeout_seconds=env.number("HOTLINE_HTTP_TIMEOUT", 4.0),
+            allow_loopback_http=_flag(env.text("HOTLINE_ALLOW_LOOPBACK_HTTP", "0"),
+                                      "HOTLINE_ALLOW_LOOPBACK_HTTP"),
         )
 
     def public_url(self, path: str) -> str:

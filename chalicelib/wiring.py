@@ -89,12 +89,20 @@ def get_idempotency_repository():  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=1)
+def get_webhook_claims():  # type: ignore[no-untyped-def]
+    from chalicelib.services.webhook_claim import WebhookClaims
+
+    return WebhookClaims(get_idempotency_repository())
+
+
+@lru_cache(maxsize=1)
 def get_flow_engine():  # type: ignore[no-untyped-def]
     from chalicelib.adapters.http_client import UrllibHttp
     from chalicelib.domain.flows.engine import FlowEngine
 
     settings = bound_settings()
-    return FlowEngine(http=UrllibHttp(), http_budget_seconds=settings.http_timeout_seconds)
+    return FlowEngine(http=UrllibHttp(allow_loopback=settings.allow_loopback_http),
+                      http_budget_seconds=settings.http_timeout_seconds)
 
 
 @lru_cache(maxsize=1)

@@ -121,7 +121,9 @@ class CannedHttp:
 
         parts = urlsplit(url)
         target = self.stub + parts.path + (f"?{parts.query}" if parts.query else "")
-        self.real = self.real or UrllibHttp()
+        # --http-stub is the developer naming a local server explicitly: loopback is
+        # allowed for it (private and link-local addresses stay blocked).
+        self.real = self.real or UrllibHttp(allow_loopback=True)
         return self.real.request(method, target, headers=headers, body=body,
                                  content_type=content_type, timeout=timeout)
 

@@ -8,6 +8,10 @@ import pytest
 from chalicelib.adapters.http_client import UrllibHttp
 from chalicelib.domain.flows.ports import HttpFailure
 
+# These tests talk to a server on 127.0.0.1, which flows reach only with the local-run
+# setting on (see test_http_guard.py for the guard itself).
+LOCAL = UrllibHttp(allow_loopback=True)
+
 
 class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
@@ -53,7 +57,7 @@ def server() -> Iterator[str]:
 
 
 def test_get_returns_status_text_and_content_type(server):
-    response = UrllibHttp().request("GET", f"{server}/hello?a=1", headers={}, body=None,
+    response = LOCAL.request("GET", f"{server}/hello?a=1", headers={}, body=None,
                                     content_type=None, timeout=2)
     assert response.status == 200
     assert json.loads(response.text) == {"path": "/hello?a=1"}
@@ -61,7 +65,7 @@ def test_get_returns_status_text_and_content_type(server):
 
 
 def test_post_sends_body_and_content_type(server):
-    response = UrllibHttp().request("POST", f"{server}/fn", headers={}, body=b"a=1",
+    response = LOCAL.request("POST", f"{server}/fn", headers={}, body=b"a=1",
                                     content_type="application/x-www-form-urlencoded",
                                     timeout=2)
     assert json.loads(response.text) == {"got": "a=1",
@@ -69,21 +73,21 @@ def test_post_sends_body_and_content_type(server):
 
 
 def test_non_2xx_is_a_response_not_a_failure(server):
-    response = UrllibHttp().request("GET", f"{server}/missing", headers={}, body=None,
+    response = LOCAL.request("GET", f"{server}/missing", headers={}, body=None,
                                     content_type=None, timeout=2)
     assert response.status == 404 and "nope" in response.text
 
 
 def test_a_timeout_is_an_http_failure(server):
     with pytest.raises(HttpFailure) as caught:
-        UrllibHttp().request("GET", f"{server}/slow", headers={}, body=None,
+        LOCAL.request("GET", f"{server}/slow", headers={}, body=None,
                              content_type=None, timeout=0.2)
     assert caught.value.timed_out
 
 
 def test_a_refused_connection_is_an_http_failure():
     with pytest.raises(HttpFailure):
-        UrllibHttp().request("GET", "http://127.0.0.1:9/", headers={}, body=None,
+        LOCAL.request("GET", "http://127.0.0.1:9/", headers={}, body=None,
                              content_type=None, timeout=1)
 
 
