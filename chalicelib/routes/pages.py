@@ -7,6 +7,7 @@ work under an API Gateway stage prefix (``/v1/agent`` fetches ``/v1/api/me``).
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,8 @@ bp = Blueprint(__name__)
 
 WEB_ROOT = Path(__file__).resolve().parent.parent / "web"
 STATIC_ROOT = WEB_ROOT / "static"
+# Browser bundles copied from npm packages by devtools/vendor.py (git-ignored, never edited).
+VENDOR_ROOT = WEB_ROOT / "vendor"
 
 CONTENT_TYPES = {
     ".css": "text/css; charset=utf-8",
@@ -26,10 +29,21 @@ CONTENT_TYPES = {
 # One flat folder of plainly named files: no slashes, no dot-files, no "..".
 STATIC_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*(\.[a-z0-9_-]+)*\.(css|js|svg)$")
 
+
+def _origin(url: str | None) -> str:
+    match = re.match(r"^(https?://[^/?#]+)", url or "")
+    return f" {match.group(1)}" if match else ""
+
+
+# Twilio's Voice SDK signals over wss://*.twilio.com and reports to https://*.twilio.com;
+# in local mode the desktop's device adapter talks to the carrier simulator's origin.
+CONNECT_SRC = ("'self' https://*.twilio.com wss://*.twilio.com"
+               + _origin(os.environ.get("TWILIO_API_BASE")))
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
+        f"media-src 'self' https://sdk.twilio.com; connect-src {CONNECT_SRC}; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
@@ -105,3 +119,13 @@ def static_file(name: str) -> Response:
     if path.parent != STATIC_ROOT.resolve() or not path.is_file():
         return _not_found("file")
     return _file_response(path, CONTENT_TYPES[path.suffix], STATIC_CACHE)
+
+
+@bp.route("/vendor/{name}", methods=["GET"])
+def vendor_file(name: str) -> Response:
+    if not STATIC_NAME.match(name) or not name.endswith(".js"):
+        return _not_found("file")
+    path = (VENDOR_ROOT / name).resolve()
+    if path.parent != VENDOR_ROOT.resolve() or not path.is_file():
+        return _not_found("file")
+    return _file_response(path, CONTENT_TYPES[".js"], STATIC_CACHE)
