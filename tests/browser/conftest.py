@@ -36,8 +36,10 @@ def fake_site() -> Iterator[FakeSite]:
 @pytest.fixture
 def site(fake_site: FakeSite) -> Iterator[FakeSite]:
     fake_site.api.reset()
+    fake_site.sim.reset()
     yield fake_site
     fake_site.api.reset()
+    fake_site.sim.reset()
 
 
 @pytest.fixture

@@ -1,8 +1,11 @@
 """A tiny HTTP server for page tests: the real pages (through the pages blueprint) under a
-stage prefix, and canned JSON for `api/...`, recording every API request it gets."""
+stage prefix, canned JSON for `api/...`, recording every API request it gets, and a fake
+of the carrier simulator's device control API at `/sim/devices...` (the contract in
+docs/simulator.md), so the desktop's local-mode phone can be driven call by call."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 from collections.abc import Callable
@@ -65,6 +68,114 @@ class FakeApi:
         return handler(request)
 
 
+@dataclass
+class FakeDevice:
+    device_id: str
+    account_sid: str
+    identity: str
+    ringing: list[dict[str, Any]] = field(default_factory=list)
+    active: dict[str, Any] | None = None
+    digits: list[str] = field(default_factory=list)
+    registered: bool = True
+
+    def view(self) -> dict[str, Any]:
+        return {"device_id": self.device_id, "account_sid": self.account_sid,
+                "identity": self.identity, "ringing": list(self.ringing),
+                "active": self.active, "heard": []}
+
+
+@dataclass
+class FakeSim:
+    """The simulator's device control API, in memory. Tests ring a registered identity
+    with `ring(...)` and read what the page did from `actions` and the devices."""
+
+    devices: dict[str, FakeDevice] = field(default_factory=dict)
+    actions: list[tuple[str, str, Any]] = field(default_factory=list)  # (verb, device, body)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    ids: Any = field(default_factory=itertools.count)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.devices.clear()
+            self.actions.clear()
+
+    def registered(self, identity: str) -> FakeDevice | None:
+        with self.lock:
+            found = [d for d in self.devices.values() if d.identity == identity and d.registered]
+        return found[-1] if found else None
+
+    def ring(self, identity: str, call_sid: str, caller: str = "+15005550006",
+             parameters: dict[str, str] | None = None) -> bool:
+        """Ring the identity's registered device; False when none is registered."""
+        device = self.registered(identity)
+        if device is None:
+            return False
+        with self.lock:
+            device.ringing.append({"call_sid": call_sid, "from": caller,
+                                   "to": f"client:{identity}", "parameters": parameters or {}})
+        return True
+
+    def stop_ringing(self, call_sid: str) -> None:
+        with self.lock:
+            for device in self.devices.values():
+                device.ringing = [r for r in device.ringing if r["call_sid"] != call_sid]
+
+    def end(self, call_sid: str) -> None:
+        """The far side hangs up: the device no longer holds the call."""
+        with self.lock:
+            for device in self.devices.values():
+                if device.active and device.active["call_sid"] == call_sid:
+                    device.active = None
+
+    def verbs(self) -> list[str]:
+        with self.lock:
+            return [verb for verb, _device, _body in self.actions]
+
+    def answer(self, method: str, path: str, body: Any) -> Reply:
+        parts = [part for part in path.split("/") if part][2:]  # after "sim", "devices"
+        with self.lock:
+            if method == "POST" and not parts:
+                made = FakeDevice(f"DV{next(self.ids)}", body["account_sid"], body["identity"])
+                self.devices[made.device_id] = made
+                self.actions.append(("register", made.device_id, body))
+                return 200, {"device_id": made.device_id}
+            device = self.devices.get(parts[0]) if parts else None
+            if device is None or not device.registered:
+                return 404, {"error": "not_found", "message": "no such device"}
+            if method == "GET" and len(parts) == 1:
+                return 200, device.view()
+            if method == "DELETE" and len(parts) == 1:
+                device.registered = False
+                self.actions.append(("unregister", device.device_id, None))
+                return 204, None
+            verb = parts[1] if len(parts) == 2 and method == "POST" else ""
+            self.actions.append((verb, device.device_id, body))
+            return self._act(device, verb, body or {})
+
+    @staticmethod
+    def _act(device: FakeDevice, verb: str, body: dict[str, Any]) -> Reply:
+        sid = body.get("call_sid")
+        ringing = next((r for r in device.ringing if r["call_sid"] == sid), None)
+        if verb in ("accept", "reject"):
+            if ringing is None:
+                return 409, {"error": "conflict", "message": f"{sid} is not ringing this device"}
+            device.ringing.remove(ringing)
+        if verb == "accept" and ringing is not None:
+            device.active = {"call_sid": sid, "from": ringing["from"], "to": ringing["to"],
+                             "muted": False, "conference": None}
+        elif verb == "reject":
+            pass
+        elif verb == "hangup":
+            device.active = None
+        elif verb == "mute" and device.active:
+            device.active["muted"] = bool(body.get("muted"))
+        elif verb == "digits":
+            device.digits.append(str(body.get("digits")))
+        elif verb not in ("mute", "speech"):
+            return 404, {"error": "not_found", "message": f"no device action {verb}"}
+        return 200, device.view()
+
+
 def pages_client() -> Client:
     app = Chalice(app_name="hotline-pages-test")
     app.register_blueprint(pages.bp)
@@ -79,6 +190,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self, method: str) -> None:
         path = urlsplit(self.path)
+        if path.path.startswith("/sim/devices"):
+            self._sim(method, path.path)
+            return
         if not path.path.startswith(STAGE + "/"):
             self._send(404, {"Content-Type": "text/plain"}, b"outside the stage prefix\n")
             return
@@ -94,6 +208,13 @@ class _Handler(BaseHTTPRequestHandler):
         body = json.loads(raw) if raw else None
         request = Received(method, path, body, {k.lower(): v for k, v in self.headers.items()})
         status, payload = self.server.api.answer(request)
+        data = b"" if payload is None else json.dumps(payload).encode()
+        self._send(status, {"Content-Type": "application/json"}, data)
+
+    def _sim(self, method: str, path: str) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        status, payload = self.server.sim.answer(method, path, json.loads(raw) if raw else None)
         data = b"" if payload is None else json.dumps(payload).encode()
         self._send(status, {"Content-Type": "application/json"}, data)
 
@@ -131,9 +252,10 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, api: FakeApi) -> None:
+    def __init__(self, api: FakeApi, sim: FakeSim) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.api = api
+        self.sim = sim
         self.pages = pages_client()
         self.pages_lock = threading.Lock()
 
@@ -143,12 +265,18 @@ class FakeSite:
 
     def __init__(self) -> None:
         self.api = FakeApi()
-        self.server = _Server(self.api)
+        self.sim = FakeSim()
+        self.server = _Server(self.api, self.sim)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}{STAGE}/"
+
+    @property
+    def sim_url(self) -> str:
+        """The fake simulator's base URL (same origin as the pages, so CSP allows it)."""
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
     def start(self) -> FakeSite:
         self.thread.start()

@@ -48,6 +48,8 @@ def desk(page: Page, site: FakeSite, api: FakeApi) -> Page:
     api.reply("GET", "api/me/tasks", {"tasks": []})
     api.reply("GET", f"api/contacts?phone={CALLER}", {"contacts": [CONTACT]})
     api.reply("GET", "api/contacts/ct_1/interactions", {"interactions": [PAST_CALL]})
+    api.reply("POST", "api/voice/token", {"identity": "u_agent", "mode": "sim",
+                                          "sim_url": site.sim_url, "account_sid": "AC_test"})
     return page
 
 

@@ -109,13 +109,17 @@ function editor(card, onSaved) {
 }
 
 // The full card: header, editable details (when the contact exists) and history.
-export function renderCard(container, card, { editable = true, onSaved = null, currentId = null } = {}) {
+// With `onCall(phone, contactId)`, the card has click-to-call.
+export function renderCard(container, card, { editable = true, onSaved = null, currentId = null, onCall = null } = {}) {
   const name = card.contact && card.contact.name;
+  const call = onCall ? el("button", { class: "btn small accept", type: "button", "aria-label": `Call ${formatPhone(card.phone)}`,
+    onclick: () => onCall(card.phone, card.contact ? card.contact.id : null) }, "Call") : null;
   const head = el("div", { class: "crm-head" },
     el("span", { class: "avatar", "aria-hidden": "true" }, name ? initials(name) : "#"),
-    el("div", {},
+    el("div", { class: "crm-who" },
       el("h3", { class: "crm-name", "data-testid": "crm-name" }, displayName(card, currentId)),
-      el("div", { class: "muted" }, formatPhone(card.phone), " · ", previousLine(card, currentId))));
+      el("div", { class: "muted" }, formatPhone(card.phone), " · ", previousLine(card, currentId))),
+    call);
   replace(container,
     head,
     card.contact && editable ? editor(card, onSaved) : null,

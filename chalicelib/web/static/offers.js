@@ -4,6 +4,15 @@ import { channelName, formatPhone } from "./format.js";
 import { summary } from "./crm.js";
 import { tick } from "./clock.js";
 
+// A transfer offer says who transferred the call and shows the first agent's notes.
+function transferNote(offer) {
+  const from = offer.transferFrom;
+  if (!from) return null;
+  return el("div", { class: "transfer-note", "data-testid": "offer-transfer" },
+    el("p", { class: "small" }, el("strong", {}, `${from.mode === "warm" ? "Warm" : "Cold"} transfer from ${from.name}`)),
+    offer.notes ? el("p", { class: "notes small" }, `Notes: ${offer.notes}`) : null);
+}
+
 function offerCard(offer, handlers) {
   const crm = el("div", { class: "small muted" }, "Looking up the caller…");
   const accept = el("button", { class: "btn accept", type: "button" }, "Accept");
@@ -22,9 +31,10 @@ function offerCard(offer, handlers) {
   reject.addEventListener("click", () => act(handlers.onReject));
   const card = el("article", { class: "offer", "data-reservation": offer.id, "aria-label": `Incoming ${channelName(offer.channel)} from ${formatPhone(offer.caller)}` },
     el("div", { class: "status-line" },
-      el("span", { class: "badge blue" }, `Incoming ${channelName(offer.channel)}`),
+      el("span", { class: "badge blue" }, offer.transferFrom ? `Transferred ${channelName(offer.channel)}` : `Incoming ${channelName(offer.channel)}`),
       offer.queue ? el("span", { class: "badge", "data-testid": "offer-queue" }, `Queue: ${offer.queue}`) : null),
     el("p", { class: "caller", "data-testid": "offer-caller" }, formatPhone(offer.caller)),
+    transferNote(offer),
     crm,
     el("p", { class: "small" },
       "Waiting ", offer.enqueuedAt ? el("span", { "data-since": offer.enqueuedAt, "data-testid": "offer-wait" }, "0:00") : "–",

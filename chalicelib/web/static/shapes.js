@@ -1,6 +1,26 @@
 // What the desktop reads from the routing API (chalicelib/domain/routing/views.py):
 // GET api/me/reservations -> {reservations: [offer_view]}, each with its task_view under
-// "task"; GET api/me/tasks -> {tasks: [task_view]}.
+// "task"; GET api/me/tasks -> {tasks: [task_view]}. Voice tasks carry "call" (the
+// conference: hold, mute, a warm transfer, monitoring) and, while wrapping, a deadline
+// (docs/pages.md; the contract is /work/team/voice-contract.md's task view).
+
+function transferFrom(task) {
+  const from = task.transfer_from;
+  return from ? { agentId: from.agent_id, name: from.name || "another agent", mode: from.mode || "cold" } : null;
+}
+
+export function callView(call) {
+  if (!call) return null;
+  const transfer = call.transfer || null;
+  return {
+    state: call.state || "connected",
+    onHold: Boolean(call.on_hold),
+    muted: Boolean(call.muted),
+    holdCount: Number(call.hold_count || 0),
+    transfer: transfer ? { mode: transfer.mode, state: transfer.state, targetName: transfer.target_name || "the other agent", to: transfer.to } : null,
+    monitored: call.monitored ? { mode: call.monitored.mode } : null,
+  };
+}
 
 export function offerView(reservation) {
   const task = reservation.task || {};
@@ -13,6 +33,8 @@ export function offerView(reservation) {
     interactionId: task.interaction_id || null,
     queue: task.queue || "",
     enqueuedAt: Number(task.enqueued_at || 0) || null,
+    transferFrom: transferFrom(task),
+    notes: task.notes || "",
     // expires_in is relative, so the countdown does not depend on the two clocks agreeing.
     expiresAt: reservation.expires_in === undefined || reservation.expires_in === null
       ? null
@@ -29,6 +51,11 @@ export function taskView(task) {
     interactionId: task.interaction_id || null,
     queue: task.queue || "",
     since: Number(task.connected_at || task.assigned_at || 0) || null,
+    direction: task.direction || "inbound",
+    call: callView(task.call),
+    wrapupDeadline: Number(task.wrapup_deadline || 0) || null,
+    transferFrom: transferFrom(task),
+    notes: task.notes || "",
   };
 }
 
