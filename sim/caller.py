@@ -1,7 +1,10 @@
 """What the person on a leg does: press keys and speak.
 
-Input goes to the <Gather> or <Record> listening on that leg. Without one, keys are lost
-(as on a real phone) and words reach whoever is bridged or conferenced with the leg.
+Input goes to the <Gather> or <Record> listening on that leg. Without one, keys and words
+reach whoever is bridged or conferenced with the leg (and nobody else: keys with no one to
+hear them are lost, as on a real phone). A leg to a number in the sim passes what it hears
+on to its far side, the number's own TwiML: keys played into a conference reach a <Gather>
+of an IVR dialed into it.
 """
 
 from __future__ import annotations
@@ -27,14 +30,68 @@ def press(sim: Sim, call: Call, digits: str) -> str:
             listener.last_input = sim.clock.now()
             sim.store.notify()
             return listener.kind
-        heard = "nobody"
         if call.bridge is not None and call.hangup_on_star and "*" in digits:
             legs.end_bridge(sim, call.bridge, "hangup-on-star")
             return "bridge"
-        for other in hearers(sim, call):
-            sim.event(other, "heard", from_=call.sid, digits=digits)
-            heard = "bridge"
-        return heard
+        return reach(sim, call, digits=digits)
+
+
+def reach(sim: Sim, source: Call, *, digits: str | None = None,
+          speech: str | None = None) -> str:
+    """What the party on `source` says or keys reaches the legs that hear it (lock held)."""
+    heard = "nobody"
+    for other in hearers(sim, source):
+        sim.event(other, "heard", from_=source.sid, digits=digits, speech=speech)
+        heard = "bridge"
+        far = far_side(sim, other)
+        if far is not None:
+            to_far_side(sim, far, digits=digits, speech=speech)
+    return heard
+
+
+def far_side(sim: Sim, leg: Call) -> Call | None:
+    """For a leg placed to a number in the sim, the inbound call running that number's
+    TwiML (the far party), if it is live (lock held)."""
+    if leg.endpoint != "number" or not leg.peer_sid:
+        return None
+    peer = sim.store.calls.get(leg.peer_sid)
+    return peer if peer is not None and not peer.ended else None
+
+
+def to_far_side(sim: Sim, far: Call, *, digits: str | None = None,
+                speech: str | None = None) -> None:
+    """Tones or words arriving at a number's TwiML: its listening <Gather>/<Record> gets
+    them (lock held)."""
+    listener = far.listener
+    if listener is None or listener.done:
+        return
+    if digits and "dtmf" in listener.inputs:
+        _keys_to_listener(listener, digits)
+    elif speech and listener.kind == "record":
+        listener.spoken.append(speech)
+    elif speech and "speech" in listener.inputs:
+        listener.speech = speech
+        listener.done = True
+    else:
+        return
+    listener.last_input = sim.clock.now()
+    sim.store.notify()
+
+
+def echo_to_near_side(sim: Sim, far: Call, event: dict[str, object]) -> None:
+    """What a number's TwiML says or plays is heard on the leg that called it, and by
+    whoever hears that leg (lock held)."""
+    if far.direction != "inbound" or not far.peer_sid:
+        return
+    near = sim.store.calls.get(far.peer_sid)
+    if near is None or near.ended or near.endpoint != "number":
+        return
+    text = event.get("text")
+    digits = event.get("digits")
+    if not text and not digits:
+        return
+    for other in hearers(sim, near):
+        sim.event(other, "heard", from_=near.sid, speech=text, digits=digits)
 
 
 def _keys_to_listener(listener: Listener, digits: str) -> None:
@@ -74,16 +131,16 @@ def speak(sim: Sim, call: Call, text: str) -> str:
                 listener.last_input = sim.clock.now()
                 sim.store.notify()
                 return "gather"
-        heard = "nobody"
-        for other in hearers(sim, call):
-            sim.event(other, "heard", from_=call.sid, speech=text)
-            heard = "bridge"
-        return heard
+        return reach(sim, call, speech=text)
 
 
 def hearers(sim: Sim, call: Call) -> list[Call]:
     """The legs that hear this one now (take the store lock first)."""
+    from sim.devices import is_muted
+
     store = sim.store
+    if is_muted(sim, call):
+        return []  # the device muted itself
     if call.bridge is not None:
         other = next(s for s in call.bridge.legs if s != call.sid)
         return [store.calls[other]]

@@ -4,7 +4,8 @@
     sid = sim.call("+15557654321", "+14155550100")
     sim.wait_for_text(sid, "press 1")
     sim.press(sid, "1")            # waits until a <Gather> listens, then presses
-    agent = sim.wait_for_leg(to="client:alice")
+    desk = sim.register("AC…", "alice")       # a Voice SDK device for client:alice
+    agent = sim.accept(desk)                  # waits for a call to ring it, answers it
     sim.wait_for(lambda: sim.get(sid)["bridged_with"], timeout=5)
     sim.hangup(sid)
 """
@@ -68,16 +69,80 @@ class SimClient:
     def hangup(self, sid: str) -> None:
         self._post(f"/sim/calls/{sid}/hangup")
 
-    # -- a called phone or browser client ------------------------------------------------------
+    # -- a called outside phone ----------------------------------------------------------------
     def answer(self, sid: str) -> None:
         self._post(f"/sim/calls/{sid}/answer")
 
     def reject(self, sid: str) -> None:
         self._post(f"/sim/calls/{sid}/reject")
 
-    def set_auto_answer(self, identity: str, auto_answer: bool) -> None:
-        """Whether client:IDENTITY answers by itself (default) or rings until answer()."""
-        self._post(f"/sim/clients/{identity}", {"auto_answer": auto_answer})
+    # -- a registered Voice SDK device (what rings a client: leg) -------------------------------
+    def register(self, account_sid: str, identity: str) -> str:
+        """Register a headless device for client:IDENTITY in that account; returns its id."""
+        return str(self._post("/sim/devices", {"account_sid": account_sid,
+                                               "identity": identity})["device_id"])
+
+    def unregister(self, device_id: str) -> None:
+        response = self.http.delete(f"{self.base_url}/sim/devices/{device_id}", timeout=30)
+        if response.status_code >= 400:
+            raise RuntimeError(f"DELETE device -> {response.status_code}: {response.text}")
+
+    def device(self, device_id: str) -> dict[str, Any]:
+        """{device_id, account_sid, identity, muted, ringing: [...], active, heard: [...]}"""
+        return dict(self._get(f"/sim/devices/{device_id}"))
+
+    def wait_ringing(self, device_id: str, timeout: float | None = None) -> dict[str, Any]:
+        """Until a call rings the device; returns it ({call_sid, from, to, parameters})."""
+        def first() -> dict[str, Any] | None:
+            ringing = self.device(device_id)["ringing"]
+            return dict(ringing[0]) if ringing else None
+
+        return self.wait_for(first, timeout, f"a call ringing device {device_id}")
+
+    def accept(self, device_id: str, call_sid: str | None = None,
+               timeout: float | None = None) -> str:
+        """Accept a call ringing the device (by default the first, waiting for it); returns
+        its CallSid once answered."""
+        sid = call_sid or str(self.wait_ringing(device_id, timeout)["call_sid"])
+        self._post(f"/sim/devices/{device_id}/accept", {"call_sid": sid})
+        return sid
+
+    def decline(self, device_id: str, call_sid: str | None = None,
+                timeout: float | None = None) -> str:
+        """Reject a call ringing the device (Voice SDK `call.reject()`)."""
+        sid = call_sid or str(self.wait_ringing(device_id, timeout)["call_sid"])
+        self._post(f"/sim/devices/{device_id}/reject", {"call_sid": sid})
+        return sid
+
+    def answer_as(self, account_sid: str, identity: str,
+                  timeout: float | None = None) -> tuple[str, str]:
+        """Register a device for the identity, wait for a call and accept it:
+        (device_id, call_sid)."""
+        device_id = self.register(account_sid, identity)
+        return device_id, self.accept(device_id, timeout=timeout)
+
+    def device_hangup(self, device_id: str) -> None:
+        self._post(f"/sim/devices/{device_id}/hangup")
+
+    def device_press(self, device_id: str, digits: str) -> str:
+        """The device's user presses keys (SDK `sendDigits`); returns who heard them."""
+        return str(self._post(f"/sim/devices/{device_id}/digits",
+                              {"digits": digits})["heard_by"])
+
+    def device_say(self, device_id: str, text: str) -> str:
+        return str(self._post(f"/sim/devices/{device_id}/speech", {"text": text})["heard_by"])
+
+    def device_mute(self, device_id: str, muted: bool = True) -> None:
+        self._post(f"/sim/devices/{device_id}/mute", {"muted": muted})
+
+    def device_connect(self, device_id: str, **params: str) -> str:
+        """An outgoing call from the device through the account's TwiML App; its CallSid."""
+        return str(self._post(f"/sim/devices/{device_id}/connect",
+                              {"params": params})["call_sid"])
+
+    def heard(self, device_id: str) -> list[str]:
+        """Lines the device's user heard on its calls, newest last."""
+        return [str(line) for line in self.device(device_id)["heard"]]
 
     # -- reading -----------------------------------------------------------------------------
     def get(self, sid: str) -> dict[str, Any]:

@@ -42,6 +42,10 @@ class Sim:
                                      "kind": kind}
             entry.update({k.rstrip("_"): v for k, v in data.items() if v is not None})
             call.transcript.append(entry)
+            if kind in ("say", "play") and call.peer_sid and call.direction == "inbound":
+                from sim.caller import echo_to_near_side
+
+                echo_to_near_side(self, call, entry)  # a number's TwiML, heard by its caller
             self.store.changed.notify_all()
 
     def spawn(self, name: str, target: Callable[..., None], *args: Any) -> threading.Thread:

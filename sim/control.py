@@ -17,10 +17,27 @@ DIGITS = re.compile(r"^[0-9*#wW]+$")
 MAX_WAIT_SECONDS = 120.0
 
 
+def conference_view(sim: Sim, call: Call) -> dict[str, Any] | None:
+    """The conference the call is in now, with every participant's state (lock held)."""
+    conf = sim.store.conferences.get(call.conference_sid or "")
+    if conf is None or call.sid not in conf.participants:
+        return None
+    participants = []
+    for sid, me in conf.participants.items():
+        leg = sim.store.calls.get(sid)
+        participants.append({
+            "call_sid": sid, "label": me.label or None, "to": leg.to if leg else None,
+            "from": leg.from_ if leg else None, "hold": me.hold, "muted": me.muted,
+            "coaching": me.coaching, "call_sid_to_coach": me.call_sid_to_coach,
+            "start_conference_on_enter": me.start_on_enter,
+            "end_conference_on_exit": me.end_on_exit,
+        })
+    return {"name": conf.friendly_name, "sid": conf.sid, "status": conf.status,
+            "participants": participants}
+
+
 def call_view(sim: Sim, call: Call, *, details: bool = True) -> dict[str, Any]:
     """A call as the control API shows it (take the store lock first)."""
-    conf = sim.store.conferences.get(call.conference_sid or "")
-    in_conf = conf is not None and call.sid in conf.participants
     view: dict[str, Any] = {
         "call_sid": call.sid, "account_sid": call.account_sid, "from": call.from_,
         "to": call.to, "direction": call.direction, "endpoint": call.endpoint,
@@ -31,7 +48,8 @@ def call_view(sim: Sim, call: Call, *, details: bool = True) -> dict[str, Any]:
         "bridged_with": list(call.bridged_with),
         "bridged_now": next((s for s in call.bridge.legs if s != call.sid), None)
         if call.bridge else None,
-        "queue": call.queue, "conference": conf.friendly_name if in_conf and conf else None,
+        "queue": call.queue, "conference": conference_view(sim, call),
+        "device_id": call.device_id,
         "listening": call.listener.kind if call.listener and not call.listener.done else None,
         "date_created": rfc2822(call.created),
     }
@@ -72,7 +90,6 @@ class ControlApi:
         router.add("GET", "/sim/messages", self.list_messages)
         router.add("POST", "/sim/wait", self.wait)
         router.add("GET", "/sim/numbers", self.list_numbers)
-        router.add("POST", "/sim/clients/{identity}", self.configure_client)
 
     def place_call(self, request: Request) -> Response:
         data = request.json()
@@ -146,10 +163,20 @@ class ControlApi:
         return self._signal(request, "reject")
 
     def _signal(self, request: Request, signal: str) -> Response:
+        """An outside phone answers or declines. A client: leg is answered by a registered
+        device only: here the first one registered for its identity, if there is one."""
         call = self._call(request)
         if call is None:
             return _error(404, "no such call")
-        if not legs.signal_answer(self.sim, call.sid, signal):
+        device_id = None
+        if call.endpoint == "client":
+            with self.store.lock:
+                devices = self.store.devices_for(call.account_sid, call.to)
+            if not devices:
+                return _error(409, f"no device is registered for {call.to}: register one "
+                                   "with POST /sim/devices, then accept through it")
+            device_id = devices[0].id
+        if not legs.signal_answer(self.sim, call.sid, signal, device_id):
             return _error(409, "only a ringing phone or client leg can be answered or rejected")
         return Response.json({"ok": True})
 
@@ -215,12 +242,3 @@ class ControlApi:
                  "account_sid": n.account_sid, "sid": n.sid, "voice_url": n.voice_url,
                  "sms_url": n.sms_url}
                 for n in sorted(self.store.numbers.values(), key=lambda n: n.created)])
-
-    def configure_client(self, request: Request) -> Response:
-        """{"auto_answer": false} makes client:IDENTITY ring until answered via the API."""
-        identity = request.params["identity"]
-        data = request.json()
-        with self.store.lock:
-            self.store.client_auto_answer[identity] = bool(data.get("auto_answer", True))
-        return Response.json({"identity": identity,
-                              "auto_answer": self.store.client_auto_answer[identity]})

@@ -1,8 +1,9 @@
 """Call legs: creating them, ringing, answering, bridging, hanging up, status callbacks.
 
 Every leg has one thread for its whole life. An inbound leg runs its number's VoiceUrl; an
-outbound leg rings its endpoint (a browser client answers by itself, an external phone
-waits for the control API, a number in the sim becomes an inbound call to that number) and,
+outbound leg rings its endpoint (a `client:` identity rings the devices registered for it
+and only a device answers; an external phone waits for the control API; a number in the sim
+becomes an inbound call to that number) and,
 once answered, runs its program: REST TwiML, a <Dial> child's whisper and bridge, or a
 conference participant's stay.
 """
@@ -15,7 +16,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sim.clock import CLIENT_RING_SECONDS
 from sim.context import Sim, status_callback_params
 from sim.flow import CallEnded, Redirected
 from sim.ids import new_sid
@@ -141,9 +141,9 @@ def ring(sim: Sim, runner: CallRunner) -> str:
     send_status(sim, call, "ringing")
     if call.endpoint == "number":
         return ring_number(sim, runner)
-    auto = call.endpoint == "client" and client_answers(sim, call.to)
-    seconds = min(CLIENT_RING_SECONDS, call.ring_timeout) if auto else call.ring_timeout
-    deadline = sim.clock.deadline(seconds)
+    # A client: leg rings the devices registered for its identity (none: it just rings out);
+    # an outside phone rings until the control API answers or rejects it.
+    deadline = sim.clock.deadline(call.ring_timeout)
     while True:
         try:
             remaining = (deadline - sim.clock.now()) / sim.clock.scale
@@ -155,7 +155,7 @@ def ring(sim: Sim, runner: CallRunner) -> str:
                 call.program = redirect.fetch
     if decided:
         return "answered" if call.answer_signal == "answer" else "busy"
-    return "answered" if auto else "no-answer"
+    return "no-answer"
 
 
 def ring_number(sim: Sim, runner: CallRunner) -> str:
@@ -176,12 +176,6 @@ def ring_number(sim: Sim, runner: CallRunner) -> str:
     if not answered:
         hangup(sim, peer.sid, "timeout")
     return {"canceled": "no-answer", "completed": "no-answer"}.get(status, status)
-
-
-def client_answers(sim: Sim, to: str) -> bool:
-    identity = to.removeprefix("client:")
-    with sim.store.lock:
-        return sim.store.client_auto_answer.get(identity, True)
 
 
 # -- state changes -----------------------------------------------------------------------------
@@ -256,12 +250,21 @@ def hangup(sim: Sim, sid: str, by: str) -> bool:
         return end_call(sim, call, "completed" if call.answered else "canceled", by)
 
 
-def signal_answer(sim: Sim, sid: str, signal: str) -> bool:
-    """The control API answers ('answer') or declines ('reject') a ringing phone or client."""
+def signal_answer(sim: Sim, sid: str, signal: str, device_id: str | None = None) -> bool:
+    """A ringing outside phone, or a device ringing with a client: leg, answers ('answer')
+    or declines ('reject'). A client: leg is answered only through a registered device."""
     with sim.store.lock:
         call = sim.store.calls.get(sid)
-        if call is None or call.ended or call.answered or call.endpoint not in ("phone", "client"):
+        if (call is None or call.ended or call.answered or call.answer_signal is not None
+                or call.endpoint not in ("phone", "client")):
             return False
+        if call.endpoint == "client":
+            device = sim.store.devices.get(device_id or "")
+            if device is None or device not in sim.store.devices_for(call.account_sid, call.to):
+                return False
+            if signal == "answer":
+                call.device_id = device.id
+                device.calls.append(call.sid)
         call.answer_signal = signal
         sim.store.notify()
         return True

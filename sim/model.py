@@ -19,6 +19,48 @@ class Account:
 
 
 @dataclass
+class ApiKey:
+    """An API key (SK…): its secret is shown once, when it is created."""
+
+    sid: str
+    account_sid: str
+    secret: str
+    friendly_name: str
+    created: float = field(default_factory=time.time)
+
+
+@dataclass
+class Application:
+    """A TwiML App (AP…): the voice URL a Voice SDK device's outgoing calls request."""
+
+    sid: str
+    account_sid: str
+    friendly_name: str
+    voice_url: str = ""
+    voice_method: str = "POST"
+    voice_fallback_url: str = ""
+    voice_fallback_method: str = "POST"
+    status_callback: str = ""
+    status_callback_method: str = "POST"
+    sms_url: str = ""
+    sms_method: str = "POST"
+    created: float = field(default_factory=time.time)
+    updated: float = field(default_factory=time.time)
+
+
+@dataclass
+class Device:
+    """A registered Voice SDK device (a browser or a headless test) for one identity."""
+
+    id: str
+    account_sid: str
+    identity: str
+    muted: bool = False
+    calls: list[str] = field(default_factory=list)  # calls it accepted, oldest first
+    created: float = field(default_factory=time.time)
+
+
+@dataclass
 class PhoneNumber:
     sid: str
     account_sid: str
@@ -143,6 +185,8 @@ class Call:
     hangup_on_star: bool = False
     peer_sid: str | None = None  # the inbound leg of a call placed to a number in the sim
     whisper: Fetch | None = None
+    device_id: str | None = None  # the registered device that accepted this client leg
+    client_params: dict[str, str] = field(default_factory=dict)  # <Client><Parameter>s
     participant_opts: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -34,14 +34,21 @@ def not_found(what: str) -> RestError:
 
 
 def authenticate(sim: Sim, request: Request, account_sid: str | None = None) -> Account:
-    """The account in the path, if the Basic credentials are its own or its parent's."""
+    """The account in the path, if the Basic credentials (account SID and auth token, or
+    API key SID and secret) are its own or its parent's."""
     credentials = request.basic_auth()
     if credentials is None:
         raise RestError(401, 20003, "Authenticate")
     user, password = credentials
     with sim.store.lock:
-        caller = sim.store.accounts.get(user)
-        if caller is None or not hmac.compare_digest(caller.auth_token, password):
+        key = sim.store.keys.get(user) if user.startswith("SK") else None
+        if key is not None:  # an API key's SID and secret act for its account
+            caller = sim.store.accounts.get(key.account_sid)
+            secret = key.secret
+        else:
+            caller = sim.store.accounts.get(user)
+            secret = caller.auth_token if caller else ""
+        if caller is None or not hmac.compare_digest(secret, password):
             raise RestError(401, 20003, "Authenticate")
         if account_sid is None:
             return caller

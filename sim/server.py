@@ -14,17 +14,26 @@ from sim import legs, phone
 from sim.clock import Clock
 from sim.context import Sim
 from sim.control import ControlApi
+from sim.devices import DevicesApi
 from sim.http import Request, Response, Router
 from sim.model import Account
 from sim.rest_accounts import AccountsApi
 from sim.rest_calls import CallsApi
 from sim.rest_conferences import ConferencesApi
+from sim.rest_keys import KeysApi
 from sim.rest_messages import MessagesApi
 from sim.store import Store
 from sim.webhooks import WebhookClient
 
 log = logging.getLogger("sim.server")
 
+CORS_PREFIX = "/sim/"  # the control API, called by pages served from other origins
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, DELETE, OPTIONS",
+    "Access-Control-Allow-Headers": "Content-Type",
+    "Access-Control-Max-Age": "600",
+}
 TWILIO_TIMEOUT_SECONDS = 15.0
 MIN_WEBHOOK_TIMEOUT = 2.0
 
@@ -32,7 +41,7 @@ MIN_WEBHOOK_TIMEOUT = 2.0
 def build_router(sim: Sim) -> Router:
     router = Router()
     for api in (AccountsApi(sim), CallsApi(sim), ConferencesApi(sim), MessagesApi(sim),
-                ControlApi(sim)):
+                KeysApi(sim), ControlApi(sim), DevicesApi(sim)):
         api.register(router)
     phone.register(router)
     return router
@@ -52,8 +61,12 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=self.rfile.read(length) if length else b"",
         )
+        cors = parts.path.startswith(CORS_PREFIX)
         try:
-            response = self.router.dispatch(request)
+            if cors and self.command == "OPTIONS":
+                response = Response.empty()  # the browser's preflight
+            else:
+                response = self.router.dispatch(request)
         except ValueError as exc:  # unreadable JSON or form data
             response = Response.json({"error": f"bad request: {exc}"}, 400)
         except Exception:
@@ -62,13 +75,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
-        for name, value in response.headers.items():
+        for name, value in {**response.headers, **(CORS_HEADERS if cors else {})}.items():
             self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
-    do_GET = do_POST = do_DELETE = do_HEAD = _handle
+    do_GET = do_POST = do_DELETE = do_HEAD = do_OPTIONS = _handle
 
     def log_message(self, format: str, *args: object) -> None:
         log.debug("%s - %s", self.address_string(), format % args)

@@ -18,8 +18,11 @@ from typing import Any
 from sim.ids import new_sid
 from sim.model import (
     Account,
+    ApiKey,
+    Application,
     Call,
     Conference,
+    Device,
     Message,
     PhoneNumber,
     Queue,
@@ -51,7 +54,9 @@ class Store:
         self.conferences: dict[str, Conference] = {}
         self.messages: dict[str, Message] = {}
         self.recordings: dict[str, Recording] = {}
-        self.client_auto_answer: dict[str, bool] = {}
+        self.keys: dict[str, ApiKey] = {}
+        self.applications: dict[str, Application] = {}
+        self.devices: dict[str, Device] = {}
         self._bridge_ids = 0
         self._path = Path(data_dir) / STATE_FILE if data_dir else None
         self._save_lock = threading.Lock()
@@ -82,6 +87,12 @@ class Store:
                 return queue
         return None
 
+    def devices_for(self, account_sid: str, address: str) -> list[Device]:
+        """The registered devices a `client:IDENTITY` leg of this account rings."""
+        identity = address.removeprefix("client:")
+        return [d for d in self.devices.values()
+                if d.account_sid == account_sid and d.identity == identity]
+
     def get_or_create_queue(self, account_sid: str, name: str) -> Queue:
         queue = self.queue_named(account_sid, name)
         if queue is None:
@@ -103,7 +114,7 @@ class Store:
             self.conferences[conf.sid] = conf
         return conf
 
-    # -- persistence of accounts and numbers ---------------------------------------------------
+    # -- persistence of accounts, numbers, API keys and TwiML Apps ---------------------------
     def load(self) -> None:
         if self._path is None or not self._path.exists():
             return
@@ -119,15 +130,23 @@ class Store:
             for item in data.get("numbers", []):
                 number = PhoneNumber(**item)
                 self.numbers[number.sid] = number
+            for item in data.get("keys", []):
+                key = ApiKey(**item)
+                self.keys[key.sid] = key
+            for item in data.get("applications", []):
+                application = Application(**item)
+                self.applications[application.sid] = application
 
     def save(self) -> None:
-        """Write accounts and numbers to DATA_DIR/sim-state.json (atomically)."""
+        """Write accounts, numbers, API keys and TwiML Apps to DATA_DIR/sim-state.json."""
         if self._path is None:
             return
         with self.lock:
             snapshot: dict[str, Any] = {
                 "accounts": [asdict(a) for a in self.accounts.values()],
                 "numbers": [asdict(n) for n in self.numbers.values()],
+                "keys": [asdict(k) for k in self.keys.values()],
+                "applications": [asdict(a) for a in self.applications.values()],
             }
         with self._save_lock:
             self._path.parent.mkdir(parents=True, exist_ok=True)

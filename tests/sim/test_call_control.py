@@ -53,7 +53,9 @@ def test_rest_twiml_redirect_takes_a_caller_out_of_its_bridge_and_drops_the_dial
         simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str) -> None:
     app.routes["/voice"] = ('<Response><Dial action="/dial-done"><Client>alice</Client></Dial>'
                             '</Response>')
+    desk = phone.register(MASTER_SID, "alice")
     caller = phone.call(CALLER, number)
+    phone.accept(desk)
     call = phone.wait_for_call(caller, lambda c: c["bridged_now"])
 
     rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls/{caller}.json",
@@ -94,7 +96,9 @@ def test_hangup_on_star_ends_the_bridge_and_the_caller_goes_on(
         phone: SimClient, app: FakeApp, number: str) -> None:
     app.routes["/voice"] = ('<Response><Dial hangupOnStar="true"><Client>alice</Client>'
                             '</Dial><Say>Back with the menu.</Say></Response>')
+    desk = phone.register(MASTER_SID, "alice")
     caller = phone.call(CALLER, number)
+    phone.accept(desk)
     agent = phone.wait_for_call(caller, lambda c: c["bridged_now"])["bridged_now"]
 
     assert phone.press(caller, "*", wait=False) == "bridge"
@@ -106,8 +110,10 @@ def test_hangup_on_star_ends_the_bridge_and_the_caller_goes_on(
 def test_dial_time_limit_ends_the_bridge(phone: SimClient, app: FakeApp, number: str) -> None:
     app.routes["/voice"] = ('<Response><Dial timeLimit="5" action="/dial-done">'
                             '<Client>alice</Client></Dial></Response>')
+    desk = phone.register(MASTER_SID, "alice")
 
     phone.call(CALLER, number)
+    phone.accept(desk)
     [done] = app.wait_for("/dial-done")
 
     assert done.params["DialCallStatus"] == "completed"
@@ -158,9 +164,12 @@ def test_a_participant_waits_with_the_wait_url_until_the_moderator_starts_the_co
                   "FriendlyName=huddle").json()["conferences"]
     assert conf["status"] == "init"
 
+    host = phone.register(MASTER_SID, "host")
     added = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Conferences/{conf['sid']}/"
                  "Participants.json", {"From": number, "To": "client:host"}).json()
-    phone.wait_for_call(added["call_sid"], lambda c: c["conference"] == "huddle")
+    phone.accept(host, added["call_sid"])
+    phone.wait_for_call(added["call_sid"],
+                        lambda c: (c["conference"] or {}).get("name") == "huddle")
     started = rest(simulator, "GET", f"/Accounts/{MASTER_SID}/Conferences/{conf['sid']}.json")
     assert started.json()["status"] == "in-progress"
 

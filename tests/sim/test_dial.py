@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sim.client import SimClient
 from sim.server import SimulatorHandle
 from tests.sim.conftest import CALLER, MASTER_SID, rest
@@ -71,33 +73,106 @@ def test_an_outside_phone_that_rejects_gives_busy(
     phone.wait_ended(caller)
 
 
-def test_a_browser_client_answers_by_itself(
+def test_a_client_leg_rings_the_registered_device_which_accepts_it(
         phone: SimClient, app: FakeApp, number: str) -> None:
     app.routes["/voice"] = ('<Response><Dial action="/dial-done"><Client>alice</Client>'
                             '</Dial></Response>')
+    desk = phone.register(MASTER_SID, "alice")
 
     caller = phone.call(CALLER, number)
-    call = phone.wait_for_call(caller, lambda c: c["bridged_with"])
-    agent = phone.get(call["bridged_with"][0])
+    ringing = phone.wait_ringing(desk)
+    agent = phone.accept(desk, ringing["call_sid"])
+    phone.wait_for_call(caller, lambda c: agent in c["bridged_with"])
 
-    assert agent["to"] == "client:alice"
-    assert agent["status"] == "in-progress"
+    assert ringing["from"] == CALLER and ringing["to"] == "client:alice"
+    assert ringing["parameters"]["CallSid"] == agent
+    assert phone.get(agent)["status"] == "in-progress"
+    assert phone.device(desk)["active"]["call_sid"] == agent
     phone.hangup(caller)
     [done] = app.wait_for("/dial-done")
     assert done.params["CallStatus"] == "completed"
-    assert phone.wait_ended(agent["call_sid"])["status"] == "completed"
+    assert phone.wait_ended(agent)["status"] == "completed"
 
 
-def test_a_client_set_not_to_auto_answer_rings_until_answered(
+def test_a_client_leg_with_no_registered_device_rings_out_as_no_answer(
         phone: SimClient, app: FakeApp, number: str) -> None:
-    phone.set_auto_answer("bob", False)
-    app.routes["/voice"] = '<Response><Dial timeout="30"><Client>bob</Client></Dial></Response>'
+    app.routes["/voice"] = ('<Response><Dial timeout="3" action="/dial-done">'
+                            '<Client statusCallback="/client-status" '
+                            'statusCallbackEvent="ringing completed">nobody</Client>'
+                            '</Dial></Response>')
 
     caller = phone.call(CALLER, number)
-    bob = phone.wait_for_leg(to="client:bob", status="ringing")
-    phone.answer(bob["call_sid"])
+    [done] = app.wait_for("/dial-done")
 
-    phone.wait_for_call(caller, lambda c: bob["call_sid"] in c["bridged_with"])
+    assert done.params["DialCallStatus"] == "no-answer"
+    statuses = [h.params["CallStatus"] for h in app.wait_for("/client-status", count=2)]
+    assert statuses == ["ringing", "no-answer"]
+    [leg] = phone.calls(to="client:nobody")
+    assert leg["answered"] is False and leg["status"] == "no-answer"
+    phone.wait_ended(caller)
+
+
+def test_a_device_of_another_identity_or_account_is_not_rung(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str) -> None:
+    sub = rest(simulator, "POST", "/Accounts.json", {"FriendlyName": "other"}).json()["sid"]
+    app.routes["/voice"] = ('<Response><Dial timeout="2" action="/dial-done">'
+                            '<Client>alice</Client></Dial></Response>')
+    bob = phone.register(MASTER_SID, "bob")
+    alice_elsewhere = phone.register(sub, "alice")
+
+    phone.call(CALLER, number)
+    [done] = app.wait_for("/dial-done")
+
+    assert done.params["DialCallStatus"] == "no-answer"
+    assert phone.device(bob)["ringing"] == [] and phone.device(alice_elsewhere)["ringing"] == []
+
+
+def test_a_device_that_rejects_gives_busy_and_the_answer_api_needs_a_device(
+        phone: SimClient, app: FakeApp, number: str) -> None:
+    app.routes["/voice"] = ('<Response><Dial timeout="30" action="/dial-done">'
+                            '<Client>bob</Client></Dial></Response>')
+
+    phone.call(CALLER, number)
+    leg = phone.wait_for_leg(to="client:bob", status="ringing")
+    with pytest.raises(RuntimeError, match="409"):
+        phone.answer(leg["call_sid"])
+    desk = phone.register(MASTER_SID, "bob")
+    phone.decline(desk, leg["call_sid"])
+    [done] = app.wait_for("/dial-done")
+
+    assert done.params["DialCallStatus"] == "busy"
+    assert phone.device(desk)["ringing"] == [] and phone.device(desk)["active"] is None
+
+
+def test_two_devices_of_one_identity_both_ring_and_the_first_to_accept_wins(
+        phone: SimClient, app: FakeApp, number: str) -> None:
+    app.routes["/voice"] = '<Response><Dial><Client>alice</Client></Dial></Response>'
+    laptop, tablet = phone.register(MASTER_SID, "alice"), phone.register(MASTER_SID, "alice")
+
+    caller = phone.call(CALLER, number)
+    sid = phone.wait_ringing(laptop)["call_sid"]
+    assert phone.wait_ringing(tablet)["call_sid"] == sid
+    phone.accept(tablet, sid)
+
+    phone.wait_for_call(caller, lambda c: sid in c["bridged_with"])
+    assert phone.device(laptop)["ringing"] == []
+    with pytest.raises(RuntimeError, match="409"):
+        phone.accept(laptop, sid)
+
+
+def test_an_unregistered_device_stops_ringing(
+        phone: SimClient, app: FakeApp, number: str) -> None:
+    app.routes["/voice"] = ('<Response><Dial timeout="2" action="/dial-done">'
+                            '<Client>alice</Client></Dial></Response>')
+    desk = phone.register(MASTER_SID, "alice")
+    phone.unregister(desk)
+
+    phone.call(CALLER, number)
+    [done] = app.wait_for("/dial-done")
+
+    assert done.params["DialCallStatus"] == "no-answer"
+    with pytest.raises(RuntimeError, match="404"):
+        phone.device(desk)
 
 
 def test_conference_participants_join_talk_and_are_held_over_rest(
@@ -107,15 +182,16 @@ def test_conference_participants_join_talk_and_are_held_over_rest(
                             'statusCallbackEvent="start join leave end">'
                             'room-7</Conference></Dial></Response>')
     caller = phone.call(CALLER, number)
-    phone.wait_for_call(caller, lambda c: c["conference"] == "room-7")
+    phone.wait_for_call(caller, lambda c: (c["conference"] or {}).get("name") == "room-7")
+    desk = phone.register(MASTER_SID, "alice")
 
     added = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Conferences/room-7/"
                  "Participants.json", {"From": number, "To": "client:alice",
                                        "EarlyMedia": "true", "Beep": "false"})
     assert added.status_code == 201, added.text
-    agent = added.json()["call_sid"]
+    agent = phone.accept(desk, added.json()["call_sid"])
     conference_sid = added.json()["conference_sid"]
-    phone.wait_for_call(agent, lambda c: c["conference"] == "room-7")
+    phone.wait_for_call(agent, lambda c: (c["conference"] or {}).get("name") == "room-7")
     phone.say(agent, "How can I help?", wait=False)
     phone.wait_for_event(caller, "heard", speech="How can I help?")
 

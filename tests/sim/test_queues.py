@@ -57,10 +57,11 @@ def test_dial_queue_bridges_the_first_caller_and_reports_bridged_after_the_bridg
     caller = phone.call(CALLER, number)
     app.wait_for("/hold")
 
+    desk = phone.register(MASTER_SID, "alice")
     created = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls.json", {
         "To": "client:alice", "From": number, "Twiml": AGENT_DIALS_QUEUE.format(base=app.base)})
     assert created.status_code == 201, created.text
-    agent = created.json()["sid"]
+    agent = phone.accept(desk, created.json()["sid"])
     phone.wait_for_call(caller, lambda c: agent in c["bridged_with"])
     assert phone.get(agent)["bridged_with"] == [caller]
     assert "Connecting you now." in phone.text(caller)

@@ -46,10 +46,12 @@ def test_the_real_twilio_client_creates_a_call_and_sends_a_message(
         simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str) -> None:
     app.routes["/outbound"] = "<Response><Say>Your table is ready.</Say></Response>"
     client = twilio_client(simulator)
+    host = phone.register(MASTER_SID, "host")
 
     call = client.calls.create(to="client:host", from_=number, url=app.url("/outbound"),
                                status_callback=app.url("/progress"),
                                status_callback_event=["answered", "completed"])
+    phone.accept(host, call.sid)
     message = client.messages.create(to=CALLER, from_=number, body="Table ready")
 
     assert call.sid.startswith("CA") and call.direction == "outbound-api"
@@ -146,3 +148,75 @@ def test_rest_call_from_a_number_of_another_account_is_refused(
         "To": CALLER, "From": "+14155550100", "Url": "https://app.example/x"})
 
     assert refused.status_code == 400 and refused.json()["code"] == 21210
+
+
+def test_the_real_twilio_client_creates_lists_and_deletes_api_keys(
+        simulator: SimulatorHandle) -> None:
+    client = twilio_client(simulator)
+
+    created = client.new_keys.create(friendly_name="hotline-voice")
+    listed = client.keys.list()
+    fetched = client.keys(created.sid).fetch()
+    via_key = Client(created.sid, created.secret, MASTER_SID,
+                     http_client=SimHttpClient(simulator.url)).calls.list()
+    client.keys(created.sid).delete()
+
+    assert created.sid.startswith("SK") and len(created.sid) == 34 and created.secret
+    assert [k.sid for k in listed] == [created.sid]
+    assert fetched.friendly_name == "hotline-voice"
+    assert getattr(listed[0], "secret", None) is None
+    assert via_key == []
+    assert client.keys.list() == []
+
+
+def test_the_real_twilio_client_creates_and_finds_a_twiml_app(
+        simulator: SimulatorHandle) -> None:
+    client = twilio_client(simulator)
+
+    app = client.applications.create(friendly_name="Hotline voice",
+                                     voice_url="https://hotline.example/twilio/voice/client",
+                                     voice_method="POST",
+                                     status_callback="https://hotline.example/status")
+    found = client.applications.list(friendly_name="Hotline voice")
+    client.applications(app.sid).update(voice_url="https://hotline.example/v2")
+
+    assert app.sid.startswith("AP") and app.voice_method == "POST"
+    assert [a.sid for a in found] == [app.sid]
+    assert client.applications(app.sid).fetch().voice_url == "https://hotline.example/v2"
+    assert client.applications.list(friendly_name="other") == []
+
+
+def test_keys_and_apps_survive_a_restart(tmp_path: Path) -> None:
+    first = start_simulator(0, tmp_path, account_sid=MASTER_SID, auth_token=MASTER_TOKEN,
+                            time_scale=TIME_SCALE)
+    try:
+        key = twilio_client(first).new_keys.create()
+        app = twilio_client(first).applications.create(friendly_name="a", voice_url="https://x/v")
+    finally:
+        first.stop()
+    second = start_simulator(0, tmp_path, account_sid=MASTER_SID, auth_token=MASTER_TOKEN,
+                             time_scale=TIME_SCALE)
+    try:
+        assert [k.sid for k in twilio_client(second).keys.list()] == [key.sid]
+        assert twilio_client(second).applications(app.sid).fetch().voice_url == "https://x/v"
+    finally:
+        second.stop()
+
+
+def test_a_device_connect_runs_the_twiml_app_with_the_identity_and_params(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp) -> None:
+    app.routes["/client-voice"] = "<Response><Say>Dialing your customer.</Say></Response>"
+    twiml_app = twilio_client(simulator).applications.create(
+        friendly_name="voice", voice_url=app.url("/client-voice"))
+    desk = phone.register(MASTER_SID, "alice")
+
+    sid = phone.device_connect(desk, To="+14155550199", task="T1")
+    phone.wait_ended(sid)
+
+    [hit] = app.requests_to("/client-voice")
+    assert hit.signature_valid
+    assert hit.params["From"] == "client:alice" and hit.params["Caller"] == "client:alice"
+    assert hit.params["To"] == "+14155550199" and hit.params["task"] == "T1"
+    assert hit.params["ApplicationSid"] == twiml_app.sid
+    assert hit.params["Direction"] == "inbound"
+    assert "Dialing your customer." in phone.heard(desk)
