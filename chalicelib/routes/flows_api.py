@@ -70,7 +70,8 @@ def validate(flow_id: str) -> Any:
 @api_errors
 def publish(flow_id: str) -> Any:
     who = _admin()
-    return {"revision": _service().publish(who.tenant_id, flow_id, who.user_id)}
+    revision, warnings = _service().publish_with_warnings(who.tenant_id, flow_id, who.user_id)
+    return {"revision": revision, "warnings": _issues(warnings)}
 
 
 @bp.route("/api/flows/{flow_id}/revisions", methods=["GET"])

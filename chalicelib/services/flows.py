@@ -78,13 +78,20 @@ class FlowAdminService:
 
     def publish(self, tenant_id: str, flow_id: str, user_id: str | None = None) -> int:
         """Publish the draft as the next revision; nothing invalid is ever published."""
+        return self.publish_with_warnings(tenant_id, flow_id, user_id)[0]
+
+    def publish_with_warnings(self, tenant_id: str, flow_id: str, user_id: str | None = None
+                              ) -> tuple[int, list[ValidationIssue]]:
+        """Publish the draft; the new revision and the warnings it was published with
+        (e.g. a Studio export's account SIDs kept as metadata), for the user to see."""
         record = self.flows.get(tenant_id, flow_id)
         if not record.draft:
             raise InvalidInput("the flow has no draft to publish", path="definition")
-        self._require_valid(tenant_id, record.draft)
-        return self.flows.publish(tenant_id, flow_id, record.draft,
-                                  expected_revision=record.published_revision,
-                                  published_by=user_id)
+        warnings = self._require_valid(tenant_id, record.draft)
+        revision = self.flows.publish(tenant_id, flow_id, record.draft,
+                                      expected_revision=record.published_revision,
+                                      published_by=user_id)
+        return revision, warnings
 
     def revisions(self, tenant_id: str, flow_id: str) -> list[FlowRevision]:
         self.flows.get(tenant_id, flow_id)
@@ -112,7 +119,10 @@ class FlowAdminService:
     def _validate(self, tenant_id: str, doc: dict[str, Any]) -> list[ValidationIssue]:
         return validate_flow(doc, account_sid=self.account_sid_of(tenant_id))
 
-    def _require_valid(self, tenant_id: str, doc: dict[str, Any]) -> None:
-        errors = errors_only(self._validate(tenant_id, doc))
+    def _require_valid(self, tenant_id: str, doc: dict[str, Any]) -> list[ValidationIssue]:
+        """Raise FlowInvalid on any error; else the warnings."""
+        issues = self._validate(tenant_id, doc)
+        errors = errors_only(issues)
         if errors:
             raise FlowInvalid(errors)
+        return [i for i in issues if i.severity != "error"]

@@ -4,7 +4,15 @@ Errors (a flow with any cannot be published): ``malformed``, ``duplicate-state``
 ``bad-initial-state``, ``schema``, ``unknown-widget``, ``unsupported-widget``,
 ``missing-property``, ``dangling-next``, ``unknown-condition``, ``liquid-syntax``,
 ``placeholder``, ``foreign-sid``, ``bad-json``.
-Warnings (shown, not blocking): ``unreachable``, ``unknown-event``, ``placeholder-value``.
+Warnings (shown, not blocking): ``unreachable``, ``unknown-event``, ``placeholder-value``,
+``metadata-sid``.
+
+Studio exports carry the exporting account's resource SIDs. Where a widget also holds what
+Hotline runs it with (run-function's ``url``; the queue of enqueue-call and send-to-flex,
+which Hotline always has; the ``from`` of a message), the SID properties in
+``METADATA_SIDS`` are metadata: a ``metadata-sid`` warning names each (state and JSON
+path) and the flow still publishes. Only a widget that needs the foreign resource to run
+(run-function without a ``url``) is refused, with ``foreign-sid``/``placeholder`` errors.
 """
 
 from __future__ import annotations
@@ -36,9 +44,46 @@ SID_KINDS = {
 }
 _JSON_ATTRIBUTES = {"enqueue-call": "task_attributes", "send-to-flex": "attributes"}
 
+# widget type -> (its SID properties Hotline never reads, the property Hotline needs to run
+# it instead or None when it always can, what Hotline runs it with).
+METADATA_SIDS: dict[str, tuple[frozenset[str], str | None, str]] = {
+    "run-function": (frozenset({"service_sid", "environment_sid", "function_sid"}), "url",
+                     "its url"),
+    "enqueue-call": (frozenset({"workflow_sid"}), None, "its own queues"),
+    "send-to-flex": (frozenset({"workflow", "channel"}), None, "its own queues"),
+    "send-message": (frozenset({"service", "channel"}), None, "the flow's own number"),
+    "send-and-wait-for-reply": (frozenset({"service", "channel"}), None,
+                                "the flow's own number"),
+}
+
 
 def errors_only(issues: list[ValidationIssue]) -> list[ValidationIssue]:
     return [i for i in issues if i.severity == "error"]
+
+
+def _metadata_keys(state_type: str, properties: dict[str, Any]) -> tuple[frozenset[str], str]:
+    """The SID properties of this widget that are only metadata, and what it runs with."""
+    keys, needs, runs_with = METADATA_SIDS.get(state_type, (frozenset(), None, ""))
+    if needs is not None:
+        value = properties.get(needs)
+        if not isinstance(value, str) or not value.strip():
+            return frozenset(), ""
+    return keys, runs_with
+
+
+def _as_metadata(issue: ValidationIssue, key: str, runs_with: str) -> ValidationIssue:
+    """A foreign or placeholder SID in a property Hotline never reads: a warning."""
+    token = issue.message.split(" ", 1)[0]
+    kind = SID_KINDS.get(token[:2]) if SID.fullmatch(token) else None
+    if issue.code == "foreign-sid" and kind:
+        what = f"a {kind} SID of the exporting Twilio account"
+    elif kind:
+        what = f"a placeholder {kind} SID"
+    else:
+        what = "an unfilled deployment placeholder"
+    return ValidationIssue("metadata-sid", f"'{key}' holds {token}, {what}; Hotline runs "
+                           f"this widget with {runs_with}, so it is kept only as metadata",
+                           issue.state, issue.path, severity="warning")
 
 
 def _strings(value: Any, path: str) -> Iterator[tuple[str, str]]:
@@ -129,8 +174,17 @@ def _state_issues(flow: Flow, raw: dict[str, Any], index: int,
                 yield ValidationIssue("unknown-condition", f"unknown condition type "
                                       f"'{condition.type}'", state.name,
                                       f"{t_path}.conditions[{c_index}].type")
-    for path, text in _strings(raw.get("properties") or {}, f"{base}.properties"):
-        yield from _text_issues(text, state.name, path, account_sid)
+    properties = raw.get("properties") or {}
+    metadata, runs_with = _metadata_keys(state.type, properties if isinstance(properties, dict)
+                                         else {})
+    for path, text in _strings(properties, f"{base}.properties"):
+        key = path[len(base) + len(".properties."):].split(".", 1)[0].split("[", 1)[0]
+        for issue in _text_issues(text, state.name, path, account_sid):
+            if (key in metadata and issue.code in ("foreign-sid", "placeholder")
+                    and not issue.message.startswith("AC")):  # an account is never metadata
+                yield _as_metadata(issue, key, runs_with)
+            else:
+                yield issue
     for path, text in _strings(raw.get("transitions") or [], f"{base}.transitions"):
         if ".conditions[" in path and not path.endswith(".friendly_name"):
             yield from _text_issues(text, state.name, path, account_sid)

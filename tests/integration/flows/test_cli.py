@@ -33,6 +33,26 @@ def test_validate_fails_with_one_clear_line_per_error():
                              "($.states[1].properties.waitUrl): ${SERVERLESS_DOMAIN} is a "
                              "deployment placeholder that was never filled in: replace it "
                              "with a real value")
+    assert lines[1].endswith("callback-and-voicemail.json: warning: state 'SendCallToAgent' "
+                             "($.states[1].properties.workflow): 'workflow' holds "
+                             "${WORKFLOW_SID}, an unfilled deployment placeholder; Hotline "
+                             "runs this widget with its own queues, so it is kept only as "
+                             "metadata")
+
+
+def test_validate_passes_a_studio_export_and_prints_its_account_sids_as_warnings():
+    result = hotline("flows", "validate", str(REAL / "autodialer.json"))
+
+    assert result.returncode == 0, result.stdout
+    [line] = result.stdout.strip().splitlines()
+    assert "autodialer.json: warning: state 'enqueue' ($.states[3].properties.workflow_sid)" \
+        in line
+    assert "WW573b22630835278b6ae66155e7a59fd7, a TaskRouter workflow SID" in line
+
+
+def test_validate_strict_fails_on_the_metadata_warnings():
+    result = hotline("flows", "validate", "--strict", str(REAL / "autodialer.json"))
+    assert result.returncode == 1
 
 
 def test_simulate_prints_what_the_caller_hears_and_the_widgets_visited():

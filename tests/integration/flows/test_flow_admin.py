@@ -16,6 +16,8 @@ ROOT = Path(__file__).resolve().parents[3]
 IVR = json.loads((ROOT / "flows" / "voice-ivr.json").read_text())
 BROKEN = json.loads((ROOT / "tests" / "fixtures" / "studio-flows" / "real" /
                      "callback-and-voicemail.json").read_text())
+AUTODIALER = json.loads((ROOT / "tests" / "fixtures" / "studio-flows" / "real" /
+                         "autodialer.json").read_text())
 
 
 @pytest.fixture
@@ -41,11 +43,24 @@ def test_an_invalid_draft_is_saved_with_its_issues_but_never_published(service, 
     service.create(tenant_id, "Imported", IVR, flow_id="imp")
     _, issues = service.save_draft(tenant_id, "imp", BROKEN)
 
-    assert {i.code for i in issues} == {"placeholder"}
+    assert {(i.code, i.severity) for i in issues} == {("placeholder", "error"),
+                                                      ("metadata-sid", "warning")}
     with pytest.raises(FlowInvalid) as caught:
         service.publish(tenant_id, "imp")
-    assert len(caught.value.issues) == 3
+    assert [(i.code, i.path) for i in caught.value.issues] == [
+        ("placeholder", "$.states[1].properties.waitUrl")]
     assert service.revisions(tenant_id, "imp") == []
+
+
+def test_a_studio_export_with_account_sids_publishes_with_warnings(service, tenant_id):
+    service.create(tenant_id, "Autodialer", AUTODIALER, flow_id="dialer")
+
+    revision, warnings = service.publish_with_warnings(tenant_id, "dialer", "u1")
+
+    assert revision == 1
+    assert [(w.code, w.state, w.path) for w in warnings] == [
+        ("metadata-sid", "enqueue", "$.states[3].properties.workflow_sid")]
+    assert service.get(tenant_id, "dialer").published_revision == 1
 
 
 def test_rollback_publishes_an_old_revision_as_a_new_one(service, tenant_id):

@@ -30,11 +30,13 @@ def test_owner_creates_publishes_and_rolls_back_a_flow(client, settings, tenant_
     status, created = _call(client, "post", "/api/flows", token,
                             {"name": "Main line", "flow_id": "main", "definition": IVR})
     assert status == 200 and created["issues"] == []
-    assert _call(client, "post", "/api/flows/main/publish", token)[1] == {"revision": 1}
+    assert _call(client, "post", "/api/flows/main/publish", token)[1] == {"revision": 1,
+                                                                       "warnings": []}
     changed = json.loads(json.dumps(IVR))
     changed["description"] = "second"
     assert _call(client, "put", "/api/flows/main", token, {"definition": changed})[0] == 200
-    assert _call(client, "post", "/api/flows/main/publish", token)[1] == {"revision": 2}
+    assert _call(client, "post", "/api/flows/main/publish", token)[1] == {"revision": 2,
+                                                                       "warnings": []}
     assert _call(client, "post", "/api/flows/main/rollback", token,
                  {"revision": 1})[1] == {"revision": 3}
     revisions = _call(client, "get", "/api/flows/main/revisions", token)[1]["revisions"]

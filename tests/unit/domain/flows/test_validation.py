@@ -68,14 +68,69 @@ def test_liquid_syntax_error_carries_line_and_column():
     assert "line 2, column 3" in issue.message
 
 
-def test_placeholders_and_foreign_sids_are_errors():
-    issues = validate_flow(doc(st("q", "send-to-flex", [("callComplete", None)],
-                                  workflow="${WORKFLOW_SID}",
-                                  channel="TC" + "a" * 32,
+def test_placeholders_and_foreign_sids_outside_metadata_are_errors():
+    issues = validate_flow(doc(st("hi", "say-play", [("audioComplete", None)],
+                                  say="Call ${SUPPORT_LINE} about WQ" + "c" * 32),
+                               st("q", "send-to-flex", [("callComplete", None)],
                                   attributes='{"account": "AC' + "b" * 32 + '"}')),
                            account_sid=ACCOUNT)
-    assert sorted(i.code for i in errors_only(issues)) == ["foreign-sid", "foreign-sid",
-                                                          "placeholder"]
+    assert sorted(codes(errors_only(issues))) == [
+        ("foreign-sid", "hi", "$.states[1].properties.say"),
+        ("foreign-sid", "q", "$.states[2].properties.attributes"),
+        ("placeholder", "hi", "$.states[1].properties.say")]
+
+
+def test_send_to_flex_keeps_its_workflow_and_channel_sids_as_named_warnings():
+    issues = validate_flow(doc(st("q", "send-to-flex", [("callComplete", None)],
+                                  workflow="${WORKFLOW_SID}", channel="TC" + "a" * 32)),
+                           account_sid=ACCOUNT)
+    assert errors_only(issues) == []
+    assert codes(issues) == [("metadata-sid", "q", "$.states[1].properties.workflow"),
+                             ("metadata-sid", "q", "$.states[1].properties.channel")]
+    assert "TaskRouter task channel SID of the exporting Twilio account" in issues[1].message
+
+
+def test_run_function_with_a_url_keeps_its_serverless_sids_as_metadata():
+    issues = validate_flow(doc(st("fn", "run-function", [("success", None), ("fail", None)],
+                                  service_sid="ZS" + "1" * 32, environment_sid="ZE" + "2" * 32,
+                                  function_sid="ZH" + "3" * 32,
+                                  url="https://fn.example.com/check")))
+    assert errors_only(issues) == []
+    assert [(i.code, i.severity, i.path) for i in issues] == [
+        ("metadata-sid", "warning", "$.states[1].properties.service_sid"),
+        ("metadata-sid", "warning", "$.states[1].properties.environment_sid"),
+        ("metadata-sid", "warning", "$.states[1].properties.function_sid")]
+    assert "Serverless function SID" in issues[2].message and "its url" in issues[2].message
+
+
+def test_run_function_without_a_url_cannot_run_and_its_sids_are_refused():
+    issues = validate_flow(doc(st("fn", "run-function", [("success", None), ("fail", None)],
+                                  service_sid="ZS" + "1" * 32, function_sid="ZH" + "3" * 32)))
+    assert codes(errors_only(issues)) == [
+        ("missing-property", "fn", "$.states[1].properties.url"),
+        ("foreign-sid", "fn", "$.states[1].properties.service_sid"),
+        ("foreign-sid", "fn", "$.states[1].properties.function_sid")]
+
+
+def test_enqueue_call_keeps_its_workflow_sid_as_metadata():
+    issues = validate_flow(doc(st("q", "enqueue-call", [("callComplete", None)],
+                                  workflow_sid="WW" + "d" * 32, queue_name="support")))
+    assert [(i.code, i.severity) for i in issues] == [("metadata-sid", "warning")]
+
+
+def test_a_message_widgets_service_and_channel_sids_are_metadata():
+    issues = validate_flow(doc(st("m", "send-message", [("sent", None), ("failed", None)],
+                                  body="Hi", service="MG" + "e" * 32, channel="CH" + "f" * 32)))
+    assert [(i.code, i.path) for i in issues] == [
+        ("metadata-sid", "$.states[1].properties.service"),
+        ("metadata-sid", "$.states[1].properties.channel")]
+
+
+def test_an_account_sid_is_never_metadata():
+    issues = validate_flow(doc(st("q", "send-to-flex", [("callComplete", None)],
+                                  workflow="AC" + "b" * 32)), account_sid=ACCOUNT)
+    assert codes(errors_only(issues)) == [
+        ("foreign-sid", "q", "$.states[1].properties.workflow")]
 
 
 def test_the_tenants_own_account_sid_is_allowed():
