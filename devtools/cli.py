@@ -1,4 +1,5 @@
-"""The ``hotline`` command line for developers: ``hotline flows validate|simulate|schema``."""
+"""The ``hotline`` command line for developers: ``hotline flows validate|simulate|schema``
+and ``hotline staffing``."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ from collections.abc import Sequence
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from devtools import flows_cli
+    from devtools import flows_cli, staffing_cli
 
     parser = argparse.ArgumentParser(prog="hotline", description="Hotline developer tools")
     commands = parser.add_subparsers(dest="command", required=True)
     flows_cli.register(commands)
+    staffing_cli.register(commands)
     return parser
 
 
