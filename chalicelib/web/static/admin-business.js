@@ -53,6 +53,31 @@ function hoursForm(tenant, onSaved, message) {
   return form;
 }
 
+// Whether agents see that a supervisor is listening, whispering or barging in.
+function monitoringForm(tenant, onSaved) {
+  const saved = el("p", { class: "small muted", role: "status" });
+  const box = el("input", { id: "show-monitoring", name: "show_monitoring_to_agents", type: "checkbox", checked: Boolean(tenant.show_monitoring_to_agents) });
+  box.addEventListener("change", async () => {
+    box.disabled = true;
+    try {
+      const updated = await api("PUT", "api/tenant", { show_monitoring_to_agents: box.checked });
+      saved.textContent = box.checked ? "Agents now see when they are monitored." : "Monitoring is now hidden from agents.";
+      onSaved(updated);
+    } catch (error) {
+      box.checked = !box.checked;
+      saved.textContent = error.message;
+    } finally {
+      box.disabled = false;
+    }
+  });
+  return el("div", { class: "monitoring-setting" },
+    el("h3", {}, "Call monitoring"),
+    el("label", { class: "toggle", for: "show-monitoring" }, box,
+      el("span", {}, el("strong", {}, "Tell agents when a supervisor is monitoring their call"),
+        el("span", { class: "muted small" }, " Shows “Being monitored” on the agent desktop while a supervisor listens, whispers or barges in."))),
+    saved);
+}
+
 export async function loadBusiness(container, heading) {
   try {
     const tenant = await api("GET", "api/tenant");
@@ -64,7 +89,8 @@ export async function loadBusiness(container, heading) {
           el("dt", {}, "Business"), el("dd", {}, current.name),
           el("dt", {}, "Time zone"), el("dd", {}, current.timezone),
           el("dt", {}, "Holidays"), el("dd", {}, (current.holidays || []).join(", ") || "None"))),
-      hoursForm(current, show, message));
+      hoursForm(current, show, message),
+      monitoringForm(current, (updated) => { current.show_monitoring_to_agents = (updated || {}).show_monitoring_to_agents ?? current.show_monitoring_to_agents; }));
     show(tenant);
   } catch (error) {
     replace(container, el("p", { class: "alert error" }, error.message));

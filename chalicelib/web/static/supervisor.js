@@ -5,6 +5,9 @@ import { el, replace } from "./dom.js";
 import { formatDuration, titleCase } from "./format.js";
 import { setUpChrome } from "./chrome.js";
 import { dataTable } from "./table.js";
+import { liveCalls } from "./monitor.js";
+import { Phone } from "./phone.js";
+import { startClock } from "./clock.js";
 
 const POLL_MS = 3000;
 const ACTIVITIES = ["available", "busy", "wrap-up", "break", "away", "offline"];
@@ -14,7 +17,11 @@ const page = {
   agents: document.getElementById("agents"),
   error: document.getElementById("live-error"),
   updated: document.getElementById("updated"),
+  calls: document.getElementById("calls"),
+  callsError: document.getElementById("calls-error"),
+  phoneState: document.getElementById("phone-state"),
 };
+let calls = { refresh: async () => {} };
 
 function activityBadge(activity) {
   const tone = { available: "green", busy: "red", "wrap-up": "red", break: "amber", away: "amber" }[activity] || "";
@@ -110,7 +117,8 @@ async function agentsNow() {
 let stopped = false;
 async function poll() {
   try {
-    const [queues, agents] = await Promise.all([api("GET", "api/queues"), agentsNow()]);
+    const [queues, agents] = await Promise.all([api("GET", "api/queues"), agentsNow(),
+      calls.refresh().catch((error) => { if (error.status === 401) throw error; showLiveError(error); })]);
     renderQueues((queues && queues.queues) || []);
     renderAgents(agents);
     page.error.textContent = "";
@@ -127,7 +135,30 @@ async function loop() {
 }
 
 const current = requireSession(["supervisor", "owner", "admin"]);
+function showLiveError(error) {
+  page.callsError.textContent = error ? error.message : "";
+}
+
+// The supervisor's own browser phone receives the monitor leg (the same adapters as agents).
+function startPhone(user) {
+  const phone = new Phone({
+    onError: showLiveError,
+    onChange: () => {
+      page.phoneState.textContent = phone.call ? "Phone: monitoring" : phone.registered ? "Phone ready" : "Phone off";
+      page.phoneState.className = `badge phone-state ${phone.registered ? "green" : ""}`;
+    },
+  });
+  calls = liveCalls(page.calls, phone, user && user.id, showLiveError);
+  phone.start().then(() => phone.setAvailable(true)).catch((error) => {
+    page.phoneState.textContent = "No phone";
+    showLiveError(new Error(`Monitoring can't reach this browser: ${error.message}`));
+  });
+  window.addEventListener("pagehide", () => { if (phone.device) phone.device.destroy(); });
+}
+
 if (current) {
   setUpChrome(current, "supervisor");
+  startPhone(current.user);
+  startClock();
   loop();
 }

@@ -83,13 +83,14 @@ function picker(task, actions, close) {
 
 function consult(transfer, actions) {
   const ringing = transfer.state === "ringing";
-  const button = (label, cls, path) => el("button", {
-    class: `btn ${cls}`, type: "button",
-    onclick: async (event) => {
-      event.currentTarget.disabled = true;
-      try { await actions.post(path); } catch (error) { actions.showError(error); } finally { event.currentTarget.disabled = false; }
-    },
-  }, label);
+  const button = (label, cls, path) => {
+    const node = el("button", { class: `btn ${cls}`, type: "button" }, label);
+    node.addEventListener("click", async () => {
+      node.disabled = true;
+      try { await actions.post(path); } catch (error) { actions.showError(error); } finally { node.disabled = false; }
+    });
+    return node;
+  };
   return el("div", { class: "consult", "data-testid": "consult", role: "status" },
     el("p", {}, el("strong", {}, ringing ? `Ringing ${transfer.targetName}…` : `Consulting with ${transfer.targetName}`)),
     el("p", { class: "muted small" }, "The caller is on hold. Complete to hand them over, or cancel to take them back."),
