@@ -388,7 +388,7 @@ def test_an_offer_that_times_out_says_it_was_missed(
     api.reply("GET", "api/me/reservations", {"reservations": []})
     missed = desk.get_by_test_id("missed-offer")
     expect(missed).to_contain_text("Missed: the offer timed out")
-    expect(missed).to_contain_text("+1 (415) 555-0123 (support)")
+    expect(missed).to_contain_text("Call from +1 (415) 555-0123 · support")
     screenshot(desk, "agent-missed-offer")
     missed.get_by_role("button", name="Dismiss").click()
     expect(missed).to_have_count(0)

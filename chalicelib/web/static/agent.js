@@ -166,7 +166,8 @@ const taskHandlers = { onWrapup: wrapUp, onExtend: extendWrapup, onHangUp: hangU
 
 function missedNotice(offer, reason) {
   const notice = el("div", { class: "alert warning missed", role: "status", "data-testid": "missed-offer" },
-    el("strong", {}, `Missed: ${reason}`), ` · ${formatPhone(offer.caller)}${offer.queue ? ` (${offer.queue})` : ""} `,
+    el("div", {}, el("strong", {}, `Missed: ${reason}`),
+      el("div", { class: "small" }, `Call from ${formatPhone(offer.caller)}${offer.queue ? ` · ${offer.queue}` : ""}`)),
     el("button", { class: "btn small", type: "button", onclick: () => notice.remove() }, "Dismiss"));
   page.missed.prepend(notice);
   while (page.missed.childElementCount > 3) page.missed.lastElementChild.remove();
@@ -202,6 +203,7 @@ function render(offers, tasks, reservations) {
   lastTask = task;
   if (task && task.call && task.call.state === "ringing") phone.legRinging();
   showWork(task ? (task.status === "wrapping" ? "wrapup" : "call") : null);
+  document.body.dataset.work = task ? task.status : "";
   page.dialerCard.hidden = Boolean(task);
   if (renderTask(page.task, task, taskHandlers) && task) {
     page.status.textContent = task.status === "assigned" ? "Connected" : "Call ended: wrap up to finish.";

@@ -112,7 +112,7 @@ function editor(card, onSaved) {
 // With `onCall(phone, contactId)`, the card has click-to-call.
 export function renderCard(container, card, { editable = true, onSaved = null, currentId = null, onCall = null } = {}) {
   const name = card.contact && card.contact.name;
-  const call = onCall ? el("button", { class: "btn small accept", type: "button", "aria-label": `Call ${formatPhone(card.phone)}`,
+  const call = onCall ? el("button", { class: "btn small accept crm-call", type: "button", "aria-label": `Call ${formatPhone(card.phone)}`,
     onclick: () => onCall(card.phone, card.contact ? card.contact.id : null) }, "Call") : null;
   const head = el("div", { class: "crm-head" },
     el("span", { class: "avatar", "aria-hidden": "true" }, name ? initials(name) : "#"),
