@@ -16,8 +16,10 @@ from chalicelib.routes import (
     routing_admin_api,
     schedule,
     tenant_api,
+    twilio_conference,
     twilio_messaging,
     twilio_voice,
+    voice_api,
     voice_queue,
 )
 
@@ -36,3 +38,5 @@ app.register_blueprint(agent_api.bp)
 app.register_blueprint(routing_admin_api.bp)
 app.register_blueprint(schedule.bp)
 app.register_blueprint(pages.bp)
+app.register_blueprint(voice_api.bp)
+app.register_blueprint(twilio_conference.bp)

@@ -158,7 +158,8 @@ def get_onboarding():  # type: ignore[no-untyped-def]
 
     settings = bound_settings()
     return Onboarding(settings, get_tenant_repository(), TwilioAccounts(settings),
-                      PasswordHasher(), provisioners(get_flow_admin, get_routing_admin),
+                      PasswordHasher(),
+                      provisioners(get_flow_admin, get_routing_admin, get_voice_tokens),
                       user_hooks(get_routing_admin))
 
 
@@ -257,4 +258,75 @@ def get_queue_calls() -> QueueCallService:
     from chalicelib.services.routing.queue_calls import QueueCallService
 
     return QueueCallService(get_routing_service(), get_agent_desk(), get_directory(),
-                            get_routing_urls(), render_twiml, get_voice_service)
+                            get_routing_urls(), render_twiml, get_voice_service,
+                            conference=get_conference_legs)
+
+
+# --- agent calls: conferences, call control, voice tokens (services/calls) ----------
+@lru_cache(maxsize=1)
+def get_call_context():  # type: ignore[no-untyped-def]
+    from typing import cast
+
+    from chalicelib.services.calls.base import CallContext
+    from chalicelib.services.calls.ports import CallUrls, ConferenceCarrier
+
+    routing = get_routing_service()
+    # the routing service's telephony (at most once per event) forwards every operation
+    carrier = cast(ConferenceCarrier, routing.telephony)
+    return CallContext(routing, carrier, CallUrls(get_settings().public_url),
+                       get_tenant_repository(), get_crm_service())
+
+
+@lru_cache(maxsize=1)
+def get_conference_legs():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.twilio.telephony import render_twiml
+    from chalicelib.services.calls.conference import ConferenceLegs
+
+    return ConferenceLegs(get_call_context(), render_twiml)
+
+
+@lru_cache(maxsize=1)
+def get_call_control():  # type: ignore[no-untyped-def]
+    from chalicelib.services.calls.control import CallControl
+
+    return CallControl(get_call_context())
+
+
+@lru_cache(maxsize=1)
+def get_transfers():  # type: ignore[no-untyped-def]
+    from chalicelib.services.calls.transfers import Transfers
+
+    return Transfers(get_call_context(), get_conference_legs())
+
+
+@lru_cache(maxsize=1)
+def get_monitoring():  # type: ignore[no-untyped-def]
+    from chalicelib.services.calls.monitoring import Monitoring
+
+    return Monitoring(get_call_context())
+
+
+@lru_cache(maxsize=1)
+def get_outbound_calls():  # type: ignore[no-untyped-def]
+    from chalicelib.services.calls.outbound import OutboundCalls
+
+    return OutboundCalls(get_call_context(), get_conference_legs(), get_routing_urls())
+
+
+@lru_cache(maxsize=1)
+def get_voice_directory():  # type: ignore[no-untyped-def]
+    from chalicelib.services.calls.directory import VoiceDirectory
+
+    return VoiceDirectory(get_call_context())
+
+
+@lru_cache(maxsize=1)
+def get_voice_tokens():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.twilio.voice_token import TwilioVoiceSetup, access_token
+    from chalicelib.services.calls.ports import CallUrls
+    from chalicelib.services.calls.voice_token import VoiceTokens
+
+    settings = bound_settings()
+    return VoiceTokens(get_tenant_repository(), TwilioVoiceSetup(settings),
+                       CallUrls(settings.public_url), access_token,
+                       sim_url=settings.twilio_api_base)

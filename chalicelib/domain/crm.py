@@ -50,6 +50,10 @@ class Interaction:
     recording_url: str | None = None
     transcription: str | None = None
     summary: str | None = None
+    hold_count: int | None = None
+    hold_seconds: float | None = None
+    transfers: list[dict[str, object]] | None = None
+    monitoring: list[dict[str, object]] | None = None
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -76,6 +80,14 @@ class Interaction:
         if self.answered_at is None or self.ended_at is None:
             return None
         return round(max(0.0, self.ended_at - self.answered_at), 3)
+
+    @property
+    def handle_seconds(self) -> float | None:
+        """Answer to the end of wrap-up (or of the call): talk, hold included, and wrap-up."""
+        if self.answered_at is None:
+            return None
+        end = self.wrapped_up_at or self.ended_at
+        return None if end is None else round(max(0.0, end - self.answered_at), 3)
 
     def to_public(self) -> dict[str, object]:
         """The API's view of the interaction."""
@@ -104,6 +116,11 @@ class Interaction:
             "recording_url": self.recording_url,
             "transcription": self.transcription,
             "summary": self.summary,
+            "hold_count": int(self.hold_count or 0),
+            "hold_seconds": float(self.hold_seconds or 0.0),
+            "handle_seconds": self.handle_seconds,
+            "transfers": list(self.transfers or []),
+            "monitoring": list(self.monitoring or []),
         }
 
 

@@ -21,6 +21,8 @@ class CrmStore(Protocol):
                            only_if_absent: tuple[str, ...] = (),
                            unless_ended: bool = False) -> Interaction: ...
     def get_interaction(self, tenant_id: str, interaction_id: str) -> Interaction | None: ...
+    def append_interaction(self, tenant_id: str, interaction_id: str, name: str,
+                           entry: dict[str, Any]) -> None: ...
     def list_for_contact(self, tenant_id: str, contact_id: str,
                          limit: int = 50) -> list[Interaction]: ...
 
@@ -139,3 +141,22 @@ class CrmService:
             {"disposition": disposition, "notes": notes or None, "wrapped_up_at": self.clock(),
              "agent_id": agent_id},
             only_if_absent=("agent_id",))
+
+    # --- call control (holds, transfers, monitoring) ------------------------------
+    def record_holds(self, tenant_id: str, interaction_id: str, count: int,
+                     seconds: float) -> Interaction:
+        """The call's holds so far: how many, and their total time."""
+        return self.store.update_interaction(
+            tenant_id, interaction_id, {"hold_count": int(count),
+                                        "hold_seconds": round(float(seconds), 3)})
+
+    def record_transfer(self, tenant_id: str, interaction_id: str, from_agent: str,
+                        to: dict[str, str], kind: str, mode: str) -> None:
+        self.store.append_interaction(tenant_id, interaction_id, "transfers", {
+            "from": from_agent, "to": dict(to), "kind": kind, "mode": mode,
+            "at": round(self.clock(), 3)})
+
+    def record_monitoring(self, tenant_id: str, interaction_id: str, supervisor_id: str,
+                          mode: str) -> None:
+        self.store.append_interaction(tenant_id, interaction_id, "monitoring", {
+            "supervisor_id": supervisor_id, "mode": mode, "at": round(self.clock(), 3)})

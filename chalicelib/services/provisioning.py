@@ -63,13 +63,23 @@ def publish_default_flows(admin: FlowPublisher, tenant: Tenant) -> dict[str, Any
     return profile
 
 
+class VoiceProvisioner(Protocol):
+    def provision(self, tenant: Tenant) -> dict[str, Any]: ...
+
+
 def provisioners(flow_admin: Callable[[], FlowPublisher],
-                 routing_admin: Callable[[], RoutingProvisioner]) -> list[Provisioner]:
-    """What signup runs for a new tenant; the admins are built lazily by the caller."""
+                 routing_admin: Callable[[], RoutingProvisioner],
+                 voice: Callable[[], VoiceProvisioner] | None = None) -> list[Provisioner]:
+    """What signup runs for a new tenant; the admins are built lazily by the caller.
+    ``voice``: the Voice SDK's API key and TwiML App in the tenant's subaccount."""
     from chalicelib.services.routing import provisioning as routing_provisioning
 
-    return [lambda tenant, _users: publish_default_flows(flow_admin(), tenant),
-            lambda tenant, _users: routing_provisioning.default_queues(routing_admin(), tenant)]
+    made: list[Provisioner] = [
+        lambda tenant, _users: publish_default_flows(flow_admin(), tenant),
+        lambda tenant, _users: routing_provisioning.default_queues(routing_admin(), tenant)]
+    if voice is not None:
+        made.append(lambda tenant, _users: voice().provision(tenant))
+    return made
 
 
 def user_hooks(routing_admin: Callable[[], RoutingProvisioner]) -> list[UserHook]:

@@ -37,8 +37,13 @@ def _contact(model: ContactModel) -> Contact:
     )
 
 
+_APPENDABLE = ("transfers", "monitoring")
+
+
 def _interaction(model: InteractionModel) -> Interaction:
     values: dict[str, Any] = {name: getattr(model, name) for name in _INTERACTION_FIELDS}
+    for name in _APPENDABLE:
+        values[name] = [dict(entry) for entry in values[name]] if values[name] else None
     return Interaction(**values)
 
 
@@ -134,6 +139,22 @@ class CrmRepository:
                 raise Conflict(f"interaction {interaction_id} has already ended") from exc
             raise NotFound(f"interaction {interaction_id} not found") from exc
         return _interaction(model)
+
+    @dynamo_call("append to interaction")
+    def append_interaction(self, tenant_id: str, interaction_id: str, name: str,
+                           entry: dict[str, Any]) -> None:
+        """Add one entry to a list of the interaction (transfers, monitoring)."""
+        if name not in _APPENDABLE:
+            raise ValueError(f"not appendable: {name}")
+        attr = getattr(InteractionModel, name)
+        try:
+            InteractionModel(tenant_id, interaction_id).update(
+                actions=[attr.set((attr | []).append([entry]))],
+                condition=InteractionModel.interaction_id.exists())
+        except PynamoDBException as exc:
+            if is_conditional_failure(exc):
+                raise NotFound(f"interaction {interaction_id} not found") from exc
+            raise
 
     @dynamo_call("get interaction")
     def get_interaction(self, tenant_id: str, interaction_id: str) -> Interaction | None:

@@ -97,7 +97,7 @@ def task_model(task: Task, now: float) -> RoutingTaskModel:
         leave_reason=task.leave_reason, not_before=task.not_before, attempts=task.attempts,
         max_wait_seconds=task.max_wait_seconds, overflow_at=task.overflow_at,
         agent_call_sid=task.agent_call_sid, customer_call_sid=task.customer_call_sid,
-        wrapup_recorded=task.wrapup_recorded,
+        wrapup_recorded=task.wrapup_recorded, call=task.call,
     )
 
 
@@ -121,6 +121,7 @@ def task_from(m: RoutingTaskModel) -> Task:
         max_wait_seconds=None if m.max_wait_seconds is None else int(m.max_wait_seconds),
         overflow_at=_float(m.overflow_at), agent_call_sid=m.agent_call_sid,
         customer_call_sid=m.customer_call_sid, wrapup_recorded=bool(m.wrapup_recorded),
+        call=dict(m.call) if m.call else None,
         version=int(m.version),
     )
 

@@ -10,6 +10,7 @@ from chalicelib.adapters.dynamo.base import connection
 from chalicelib.adapters.dynamo.errors import dynamo_call, is_conditional_failure, translated
 from chalicelib.adapters.dynamo.models.tenants import PhoneNumberModel, TenantModel, UserModel
 from chalicelib.config import Settings
+from chalicelib.domain.calls.voice import VoiceCredentials, voice_credentials_from
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.identity import PhoneNumber, Role, Tenant, User
 
@@ -74,6 +75,31 @@ class TenantRepository:
         if timezone:
             actions.append(TenantModel.timezone.set(timezone))
         TenantModel(tenant_id).update(actions=actions, condition=TenantModel.tenant_id.exists())
+
+    @dynamo_call("get voice credentials")
+    def voice_credentials(self, tenant_id: str) -> VoiceCredentials | None:
+        """The tenant's Voice SDK API key and TwiML App, if made yet."""
+        try:
+            model = TenantModel.get(tenant_id, attributes_to_get=["tenant_id", "voice"],
+                                    consistent_read=True)
+        except TenantModel.DoesNotExist:
+            return None
+        return voice_credentials_from(model.voice)
+
+    def save_voice_credentials(self, tenant_id: str,
+                               credentials: VoiceCredentials) -> VoiceCredentials:
+        """Store them once (first writer wins); returns what is stored."""
+        try:
+            with translated("save voice credentials"):
+                TenantModel(tenant_id).update(
+                    actions=[TenantModel.voice.set(credentials.doc())],
+                    condition=TenantModel.tenant_id.exists() & TenantModel.voice.does_not_exist())
+        except Conflict:
+            stored = self.voice_credentials(tenant_id)
+            if stored is None:
+                raise
+            return stored
+        return credentials
 
     def create_with_owner(self, tenant: Tenant, owner: User) -> None:
         """Create a tenant and its owner together; the email must be new."""

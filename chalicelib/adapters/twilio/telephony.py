@@ -1,5 +1,6 @@
 """The Twilio side of routing: REST calls (ring an agent, a part-timer's mobile, a
-customer to call back; end a leg; ask a call's status) and the queue's TwiML.
+customer to call back; end a leg; ask a call's status; move a caller into a conference
+and change its participants) and the queue's TwiML.
 
 Twilio's errors become domain errors here, in one place: throttling, server errors and
 network failures are ``Unavailable``; a call Twilio does not know is ``NotFound``.
@@ -71,6 +72,82 @@ class TwilioTelephony:
                 return None
             raise error from exc
 
+    # --- conferences (agent calls: hold, mute, transfer, monitoring) ----------------
+    def redirect_call(self, tenant_id: str, call_sid: str, url: str) -> None:
+        """Calls update: the call leaves whatever it is doing (a queue) for ``url``'s TwiML."""
+        try:
+            self._client(tenant_id).calls(call_sid).update(url=url, method="POST")
+        except Exception as exc:
+            raise _translated("redirecting a call", exc) from exc
+
+    def conference_sid(self, tenant_id: str, name: str) -> str | None:
+        """The SID of the live conference named ``name`` (None: not started, or over)."""
+        try:
+            found = self._client(tenant_id).conferences.list(
+                friendly_name=name, status="in-progress", limit=1)
+        except Exception as exc:
+            raise _translated("finding a conference", exc) from exc
+        return str(found[0].sid) if found else None
+
+    def add_participant(self, tenant_id: str, conference: str, *, from_: str, to: str,
+                        label: str, status_callback: str, timeout: int = 30,
+                        muted: bool = False, coaching: bool = False,
+                        call_sid_to_coach: str | None = None,
+                        end_conference_on_exit: bool = False) -> str:
+        """Participants create: call ``to`` into the conference (its SID or friendly name;
+        a name with no live conference starts one). Returns the new leg's CallSid."""
+        options: dict[str, Any] = {}
+        if coaching and call_sid_to_coach:
+            options.update(coaching=True, call_sid_to_coach=call_sid_to_coach)
+        try:
+            participant = self._client(tenant_id).conferences(conference).participants.create(
+                from_=from_, to=to, label=label, timeout=timeout, muted=muted, beep="false",
+                start_conference_on_enter=True, end_conference_on_exit=end_conference_on_exit,
+                status_callback=status_callback, status_callback_method="POST",
+                status_callback_event=["answered", "completed"], **options)
+        except Exception as exc:
+            raise _translated("adding a participant", exc) from exc
+        return str(participant.call_sid)
+
+    def update_participant(self, tenant_id: str, conference_sid: str, call_sid: str, *,
+                           hold: bool | None = None, hold_url: str | None = None,
+                           muted: bool | None = None, coaching: bool | None = None,
+                           call_sid_to_coach: str | None = None,
+                           announce_url: str | None = None,
+                           end_conference_on_exit: bool | None = None) -> None:
+        """Participant update: hold (with music), mute, coach, or an announcement only that
+        participant hears (``<Play digits>`` there sends DTMF to their leg)."""
+        changes: dict[str, Any] = {}
+        if hold is not None:
+            changes["hold"] = hold
+            if hold and hold_url:
+                changes.update(hold_url=hold_url, hold_method="GET")
+        if muted is not None:
+            changes["muted"] = muted
+        if coaching is not None:
+            changes["coaching"] = coaching
+            if coaching and call_sid_to_coach:
+                changes["call_sid_to_coach"] = call_sid_to_coach
+        if announce_url:
+            changes.update(announce_url=announce_url, announce_method="POST")
+        if end_conference_on_exit is not None:
+            changes["end_conference_on_exit"] = end_conference_on_exit
+        try:
+            self._client(tenant_id).conferences(conference_sid).participants(
+                call_sid).update(**changes)
+        except Exception as exc:
+            raise _translated("changing a participant", exc) from exc
+
+    def remove_participant(self, tenant_id: str, conference_sid: str, call_sid: str) -> None:
+        """Participant delete: the leg leaves the conference (already gone is fine)."""
+        try:
+            self._client(tenant_id).conferences(conference_sid).participants(call_sid).delete()
+        except Exception as exc:
+            error = _translated("removing a participant", exc)
+            if isinstance(error, NotFound):
+                return
+            raise error from exc
+
 
 def tenant_credentials(directory: Any, settings: Settings) -> Credentials:
     """Each tenant's subaccount credentials (the platform's when it has none), read
@@ -119,9 +196,12 @@ def render_twiml(instructions: Sequence[cf.Instruction]) -> str:
             response.append(dial)
         elif isinstance(item, cf.DialConference):
             dial = Dial()
+            options = {"participant_label": item.label} if item.label else {}
             dial.conference(item.name, start_conference_on_enter=item.start_on_enter,
-                            end_conference_on_exit=item.end_on_exit, beep=False)
+                            end_conference_on_exit=item.end_on_exit, beep=False, **options)
             response.append(dial)
+        elif isinstance(item, cf.PlayDigits):
+            response.play(digits=item.digits)
         elif isinstance(item, cf.RecordMessage):
             response.record(action=item.action, method="POST", max_length=item.max_length,
                             play_beep=True)

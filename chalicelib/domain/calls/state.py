@@ -243,6 +243,13 @@ def cancel_transfer(state: CallState, now: float) -> CallState:
     return replace(_off_hold(state, now), transfer=None)
 
 
+def abandon_transfer(state: CallState, now: float) -> CallState:
+    """A transfer that could not be placed: as if it never started."""
+    if state.transfer is None:
+        return state
+    return replace(_off_hold(state, now), transfer=None)
+
+
 def monitor(state: CallState, supervisor_id: str, mode: MonitorMode, now: float,
             visible: bool) -> CallState:
     """Start monitoring, or change mode while monitoring (the same supervisor)."""

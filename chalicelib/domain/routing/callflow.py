@@ -59,6 +59,14 @@ class DialConference:
     name: str
     start_on_enter: bool = True
     end_on_exit: bool = True
+    label: str | None = None  # the participant's label (customer, agent)
+
+
+@dataclass(frozen=True)
+class PlayDigits:
+    """DTMF tones played to the leg (an IVR on the far side hears them as keypresses)."""
+
+    digits: str
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,7 @@ class RecordMessage:
 
 
 Instruction = (Say | Play | Pause | GatherDigit | Leave | Hangup | DialQueue | DialConference
-               | RecordMessage)
+               | RecordMessage | PlayDigits)
 
 CALLBACK_KEY = "1"
 VOICEMAIL_KEY = "2"

@@ -168,6 +168,7 @@ class Task:
     agent_call_sid: str | None = None
     customer_call_sid: str | None = None
     wrapup_recorded: bool = False
+    call: dict[str, Any] | None = None  # a voice task's conference (domain/calls)
     version: int = 0
 
     def reservation(self, reservation_id: str) -> Reservation | None:

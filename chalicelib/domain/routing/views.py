@@ -19,7 +19,30 @@ def agent_view(agent: Agent) -> dict[str, Any]:
     }
 
 
-def task_view(task: Task) -> dict[str, Any]:
+def task_view(task: Task, now: float | None = None) -> dict[str, Any]:
+    """``now``: count a hold in progress into ``call.hold_seconds``."""
+    return {**_task_fields(task), **call_fields(task, now)}
+
+
+def call_fields(task: Task, now: float | None) -> dict[str, Any]:
+    """A voice task's conference (``call``), a transfer's context, the wrap-up deadline."""
+    from chalicelib.domain.calls.documents import call_from, call_view
+
+    extra: dict[str, Any] = {}
+    if task.call:
+        state = call_from(task.call)
+        extra["call"] = call_view(state, now if now is not None else
+                                  (state.hold_started_at or 0.0))
+    if "transfer_from" in task.attributes:
+        extra["transfer_from"] = task.attributes["transfer_from"]
+    if "notes" in task.attributes:
+        extra["notes"] = task.attributes["notes"]
+    if task.status.value == "wrapping" and task.wrapup_until is not None:
+        extra["wrapup_deadline"] = task.wrapup_until
+    return extra
+
+
+def _task_fields(task: Task) -> dict[str, Any]:
     return {
         "id": task.task_id, "status": task.status.value, "channel": task.channel,
         "kind": task.kind.value, "queue": task.queue, "entry_queue": task.entry_queue,

@@ -54,10 +54,22 @@ class FlowResumer(Protocol):
                     params: Mapping[str, str], key: str) -> str: ...
 
 
+class AgentCalls(Protocol):
+    """The agent's conference (``services/calls``): joining, leaving, outbound calls."""
+
+    def agent_answered(self, task: Task, agent_id: str,
+                       agent_sid: str | None) -> list[cf.Instruction]: ...
+    def agent_left(self, task: Task) -> None: ...
+    def is_outbound(self, task: Task) -> bool: ...
+    def never_connected(self, task: Task, status: str) -> None: ...
+
+
 class QueueCallService:
     def __init__(self, routing: RoutingService, desk: AgentDesk, directory: Directory,
                  urls: RoutingUrls, render: Render, flows: Callable[[], FlowResumer], *,
-                 hold_music: str = cf.DEFAULT_HOLD_MUSIC) -> None:
+                 hold_music: str = cf.DEFAULT_HOLD_MUSIC,
+                 conference: Callable[[], AgentCalls] | None = None) -> None:
+        self.conference = conference
         self.routing = routing
         self.desk = desk
         self.directory = directory
@@ -240,15 +252,22 @@ class QueueCallService:
             return replace(lifecycle.connect(current, agent_id, now), agent_call_sid=call_sid)
 
         task = self.routing.update_task(task.tenant_id, task.task_id, connected) or task
-        return self.render(self._bridge(task, agent_id))
+        return self.render(self._bridge(task, agent_id, call_sid))
 
-    def _bridge(self, task: Task, agent_id: str) -> list[cf.Instruction]:
+    def _bridge(self, task: Task, agent_id: str,
+                agent_sid: str | None = None) -> list[cf.Instruction]:
+        """Caller and agent meet in a conference named for the task (Flex's model)."""
         if task.kind is TaskKind.CALLBACK:
             return self._call_customer(task, agent_id)
-        if task.interaction_id:
+        conference = self.conference() if self.conference else None
+        outbound_or_transfer = (task.attributes.get("direction") == "outbound"
+                                or "transfer_conference" in task.attributes)
+        if task.interaction_id and not outbound_or_transfer:
             self.routing.record("answered", lambda: self.routing.crm.record_answered(
                 task.tenant_id, str(task.interaction_id), agent_id))
-        return [cf.DialQueue(task.task_id)]
+        if conference is None:
+            return [cf.DialQueue(task.task_id)]
+        return conference.agent_answered(task, agent_id, agent_sid or task.agent_call_sid)
 
     def _call_customer(self, task: Task, agent_id: str) -> list[cf.Instruction]:
         """A callback: the agent is on the line; now ring the customer into a conference."""
@@ -287,11 +306,16 @@ class QueueCallService:
                                  ReservationStatus.TIMEOUT)
         elif (reservation.status is ReservationStatus.ACCEPTED
               and task.status is TaskStatus.ASSIGNED and task.assigned_agent == agent_id):
-            if task.connected_at is None or status in UNREACHED or (
-                    task.kind is TaskKind.CALLBACK and not task.customer_call_sid):
+            conference = self.conference() if self.conference else None
+            unreached = task.connected_at is None or status in UNREACHED
+            if conference is not None and conference.is_outbound(task) and unreached:
+                conference.never_connected(task, status)
+            elif unreached or (task.kind is TaskKind.CALLBACK and not task.customer_call_sid):
                 self.routing.requeue(task.tenant_id, task.task_id, agent_id)
             elif task.kind is TaskKind.CALL:
-                self.routing.start_wrapup(task.tenant_id, task.task_id, known=task)
+                if conference is not None:
+                    conference.agent_left(task)
+                self.routing.start_wrapup(task.tenant_id, task.task_id)
         return self.render([])
 
     def whisper(self, hook: Webhook) -> str:

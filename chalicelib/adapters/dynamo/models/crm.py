@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from typing import Any
+
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.adapters.dynamo.base import HotlineModel
@@ -77,5 +79,9 @@ class InteractionModel(HotlineModel):
     recording_url = UnicodeAttribute(null=True)
     transcription = UnicodeAttribute(null=True)
     summary = UnicodeAttribute(null=True)
+    hold_count = NumberAttribute(null=True)
+    hold_seconds = NumberAttribute(null=True)
+    transfers: ListAttribute[Any] = ListAttribute(null=True)  # [{from, to, kind, mode, at}]
+    monitoring: ListAttribute[Any] = ListAttribute(null=True)  # [{supervisor_id, mode, at}]
     by_contact = InteractionByContact()
     by_time = InteractionByTime()

@@ -98,6 +98,7 @@ class RoutingTaskModel(HotlineModel):
     agent_call_sid = UnicodeAttribute(null=True)
     customer_call_sid = UnicodeAttribute(null=True)
     wrapup_recorded = BooleanAttribute(default=False)
+    call = JSONAttribute(null=True)  # a voice task's conference state
     pending = PendingByPriority()
     waiting = PendingByAge()
     timers = DueTimers()

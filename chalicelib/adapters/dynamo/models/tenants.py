@@ -33,6 +33,7 @@ class TenantModel(HotlineModel):
     twilio_account_sid = UnicodeAttribute()
     twilio_auth_token = UnicodeAttribute()
     profile = JSONAttribute(default=dict)
+    voice = JSONAttribute(null=True)  # the Voice SDK's API key and TwiML App (domain/calls)
     by_account = TenantByAccount()
 
 
