@@ -174,3 +174,16 @@ def test_a_supervisor_who_opens_admin_is_sent_to_live_queues(
     api.reply("GET", "api/users", {"users": []})
     page.goto(site.url + "admin")
     expect(page).to_have_url(site.url + "supervisor")
+
+
+def test_the_monitoring_toggle_puts_the_tenant_setting(
+        admin: Page, site: FakeSite, api: FakeApi) -> None:
+    api.handle("PUT", "api/tenant", lambda r: (200, {**TENANT, **r.body}))
+    admin.goto(site.url + "admin")
+    toggle = admin.get_by_label("Tell agents when a supervisor is monitoring their call")
+    expect(toggle).not_to_be_checked()
+    toggle.check()
+    expect(admin.get_by_text("Agents now see when they are monitored.")).to_be_visible()
+    assert api.requests("PUT", "api/tenant")[0].body == {"show_monitoring_to_agents": True}
+    screenshot(admin, "admin-monitoring", part=".monitoring-setting")
+

@@ -59,3 +59,24 @@ def test_pages_link_their_assets_relatively_for_the_stage_prefix(client: Client)
     for path in ["/", "/signup", "/login", "/agent", "/supervisor", "/admin"]:
         html = client.http.get(path).body.decode()
         assert 'href="/' not in html and 'src="/' not in html, path
+
+
+def test_the_voice_sdk_bundle_is_served_from_vendor(client: Client) -> None:
+    response = client.http.get("/vendor/twilio.min.js")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert b"Twilio.Device" in response.body
+
+
+@pytest.mark.parametrize("name", ["twilio-voice-sdk.LICENSE.md", "..%2Fagent.html",
+                                  "missing.js", "..", "%2E%2E%2Fstatic%2Fagent.js"])
+def test_vendor_serves_only_javascript_bundles(client: Client, name: str) -> None:
+    assert client.http.get(f"/vendor/{name}").status_code == 404
+
+
+def test_the_policy_lets_the_sdk_reach_twilio_and_nothing_else(client: Client) -> None:
+    policy = client.http.get("/agent").headers["Content-Security-Policy"]
+    connect = next(part for part in policy.split(";") if "connect-src" in part).split()[1:]
+    assert connect[:3] == ["'self'", "https://*.twilio.com", "wss://*.twilio.com"]
+    assert "script-src 'self';" in policy
+

@@ -43,8 +43,11 @@ def serve_agents(api: FakeApi, routing: dict[str, dict[str, object]]) -> None:
 
 
 @pytest.fixture
-def supervisor(page: Page, api: FakeApi) -> Page:
+def supervisor(page: Page, site: FakeSite, api: FakeApi) -> Page:
     sign_in(page, user("supervisor", "Sue Supervisor"))
+    api.reply("GET", "api/supervisor/calls", {"calls": []})
+    api.reply("POST", "api/voice/token", {"identity": "u_supervisor", "mode": "sim",
+                                          "sim_url": site.sim_url, "account_sid": "AC_test"})
     return page
 
 
