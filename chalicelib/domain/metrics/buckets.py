@@ -10,6 +10,7 @@ shift, for hourly intervals) are not supported for that interval size.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -101,7 +102,9 @@ def _label(start_local: datetime, size: IntervalSize) -> str:
 
 def interval_of(ts: float, size: IntervalSize, tz: ZoneInfo) -> Interval:
     """The interval of the tenant's clock that contains the instant ``ts``."""
-    local = datetime.fromtimestamp(ts, tz)
+    # Boundaries are whole seconds: flooring first keeps fromtimestamp's rounding to the
+    # microsecond from pushing 11:59:59.9999998 into the next interval.
+    local = datetime.fromtimestamp(math.floor(ts), tz)
     start_local = _floor_local(local, size)
     start = _instant(start_local)
     end = _instant(_next_local_start(start_local, size, tz))
