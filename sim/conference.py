@@ -26,8 +26,12 @@ EVENT_GROUPS = {
     "conference-start": "start", "conference-end": "end", "participant-join": "join",
     "participant-leave": "leave", "participant-mute": "mute", "participant-unmute": "mute",
     "participant-hold": "hold", "participant-unhold": "hold", "participant-modify": "modify",
+    "announcement-end": "announcement", "announcement-fail": "announcement",
 }
 DEFAULT_EVENTS = frozenset({"start", "end", "join", "leave"})
+LEAVE_REASONS = {"hangup": "participant_hung_up", "removed": "participant_was_removed",
+                 "redirected": "participant_updated_via_api", "left": "participant_left",
+                 "conference-ended": "conference_ended_via_api"}
 
 
 def noun_options(noun: ET.Element, base_url: str) -> dict[str, Any]:
@@ -92,10 +96,13 @@ def stay(r: CallRunner, conference_sid: str | None, name: str | None,
                     reason = "removed" if conf.status != "completed" else "conference-ended"
                     break
                 waiting = conf.status == "init"
+                me = conf.participants[call.sid]
             if waiting:
                 _wait_for_start(r, conf, opts)
+            elif me.hold:
+                _on_hold(r, conf, me)
             else:
-                r.forever(lambda: conf.status != "in-progress" or not present(conf, call.sid))
+                _talk(r, conf, me)
     except CallEnded:
         leave(sim, conf, call, "hangup")
         raise
@@ -162,6 +169,34 @@ def _wait_for_start(r: CallRunner, conf: Conference, opts: dict[str, Any]) -> No
         r.abort_when = None
 
 
+def _talk(r: CallRunner, conf: Conference, me: Participant) -> None:
+    """In the conference, talking, until held, removed or it ends."""
+    sid = r.call.sid
+    r.forever(lambda: conf.status != "in-progress" or me.hold or not present(conf, sid))
+
+
+def _on_hold(r: CallRunner, conf: Conference, me: Participant) -> None:
+    """A held participant hears the HoldUrl (audio, or TwiML of Say/Play/Pause/Redirect,
+    requested again when it runs out) or Twilio's default hold music, until resumed."""
+    sid = r.call.sid
+    r.abort_when = lambda: not me.hold or conf.status == "completed" or not present(conf, sid)
+    try:
+        if me.hold_url:
+            try:
+                r.run_loop(Fetch(me.hold_url, me.hold_method or "GET"), "hold")
+            except AppError as exc:
+                r.error(exc)
+                r.forever(lambda: False)
+            r.wait(1.0)
+        else:
+            r.sim.event(r.call, "play", url=DEFAULT_HOLD_MUSIC)
+            r.wait(PLAY_SECONDS)
+    except Aborted:
+        pass
+    finally:
+        r.abort_when = None
+
+
 def present(conf: Conference, call_sid: str) -> bool:
     me = conf.participants.get(call_sid)
     return me is not None and me.status != "removed"
@@ -188,8 +223,13 @@ def leave(sim: Sim, conf: Conference, call: Call, reason: str) -> None:
             elif not conf.participants and not pending_invites(sim, conf):
                 ending = "last-participant-left"
         sim.event(call, "conference", name=conf.friendly_name, event="leave", reason=reason)
+        if conf.status == "in-progress" and me.beep in ("true", "onExit") and me.beep_on_exit:
+            for sid in conf.participants:
+                sim.event(sim.store.calls[sid], "beep")
         sim.store.notify()
-    send_event(sim, conf, "participant-leave", call, participant=me)
+    send_event(sim, conf, "participant-leave", call, participant=me,
+               extra={"ReasonParticipantLeft": LEAVE_REASONS.get(reason, reason),
+                      "ParticipantCallStatus": call.status})
     if ending:
         end_conference(sim, conf, ending, call.sid)
 
@@ -212,17 +252,23 @@ def update_participant(sim: Sim, conf: Conference, call: Call, changes: dict[str
         me = conf.participants.get(call.sid)
         if me is None:
             return
+        if "hold_url" in changes:
+            me.hold_url = str(changes["hold_url"] or "")
+        if "hold_method" in changes:
+            me.hold_method = str(changes["hold_method"] or "GET")
+        if "beep_on_exit" in changes:
+            me.beep_on_exit = bool(changes["beep_on_exit"])
         if "hold" in changes and changes["hold"] != me.hold:
             me.hold = bool(changes["hold"])
             events.append("participant-hold" if me.hold else "participant-unhold")
             sim.event(call, "hold" if me.hold else "unhold",
-                      url=(changes.get("hold_url") or DEFAULT_HOLD_MUSIC) if me.hold else None)
+                      url=(me.hold_url or DEFAULT_HOLD_MUSIC) if me.hold else None)
         if "muted" in changes and changes["muted"] != me.muted:
             me.muted = bool(changes["muted"])
             events.append("participant-mute" if me.muted else "participant-unmute")
             sim.event(call, "mute" if me.muted else "unmute")
-        for key in ("coaching", "call_sid_to_coach", "end_on_exit", "label"):
-            if key in changes:
+        for key in ("coaching", "call_sid_to_coach", "end_on_exit"):
+            if key in changes and changes[key] != getattr(me, key):
                 setattr(me, key, changes[key])
                 events.append("participant-modify")
         if events:
@@ -233,7 +279,8 @@ def update_participant(sim: Sim, conf: Conference, call: Call, changes: dict[str
 
 
 def send_event(sim: Sim, conf: Conference, event: str, call: Call | None,
-               participant: Participant | None = None) -> None:
+               participant: Participant | None = None,
+               extra: dict[str, str] | None = None) -> None:
     with sim.store.lock:
         if not conf.status_callback or EVENT_GROUPS[event] not in conf.status_callback_events:
             return
@@ -255,6 +302,7 @@ def send_event(sim: Sim, conf: Conference, event: str, call: Call | None,
             })
             if me.label:
                 params["ParticipantLabel"] = me.label
+        params.update(extra or {})
         if event == "conference-end":
             params["ReasonConferenceEnded"] = conf.reason_ended or ""
             if conf.call_sid_ending:

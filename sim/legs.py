@@ -119,6 +119,8 @@ def run_outbound(sim: Sim, call: Call) -> None:
             end_call(sim, call, outcome, "callee")
             return
         mark_answered(sim, call)
+        if call.send_digits:
+            send_digits(sim, runner)
         if call.role == "dial-child":
             run_child(runner)
         elif call.role == "participant":
@@ -156,6 +158,24 @@ def ring(sim: Sim, runner: CallRunner) -> str:
     if decided:
         return "answered" if call.answer_signal == "answer" else "busy"
     return "no-answer"
+
+
+def send_digits(sim: Sim, runner: CallRunner) -> None:
+    """REST `SendDigits`: once answered, play the tones to the called party ('w' waits half
+    a second, 'W' one second); a number in the sim hears them on its <Gather>."""
+    from sim.caller import far_side, to_far_side
+
+    call = runner.call
+    sim.event(call, "play", digits=call.send_digits)
+    for key in call.send_digits:
+        if key in "wW":
+            runner.wait(0.5 if key == "w" else 1.0)
+            continue
+        with sim.store.lock:
+            far = far_side(sim, call)
+            if far is not None:
+                to_far_side(sim, far, digits=key)
+        runner.wait(0.1)
 
 
 def ring_number(sim: Sim, runner: CallRunner) -> str:

@@ -185,6 +185,7 @@ class Call:
     hangup_on_star: bool = False
     peer_sid: str | None = None  # the inbound leg of a call placed to a number in the sim
     whisper: Fetch | None = None
+    send_digits: str = ""  # REST SendDigits: tones played to the far side once answered
     device_id: str | None = None  # the registered device that accepted this client leg
     client_params: dict[str, str] = field(default_factory=dict)  # <Client><Parameter>s
     participant_opts: dict[str, Any] = field(default_factory=dict)
@@ -216,6 +217,9 @@ class Participant:
     call_sid_to_coach: str | None = None
     label: str = ""
     status: str = "connected"
+    hold_url: str = ""  # empty: Twilio's default hold music
+    hold_method: str = "GET"
+    beep_on_exit: bool = True
     joined: float = field(default_factory=time.time)
 
 

@@ -3,6 +3,8 @@ and recordings."""
 
 from __future__ import annotations
 
+import re
+
 from sim import legs
 from sim.context import Sim
 from sim.http import Request, Response, Router
@@ -27,6 +29,8 @@ from sim.serialize import (
     queue_json,
     recording_json,
 )
+
+SEND_DIGITS = re.compile(r"^[0-9#*wW]{1,32}$")
 
 
 class CallsApi:
@@ -65,6 +69,9 @@ class CallsApi:
         check_caller_id(self.sim, account, from_)
         if legs.endpoint_of(self.sim, to) == "invalid":
             raise RestError(400, 21211, f"Invalid 'To' Phone Number: {to}")
+        digits = form.get("SendDigits")
+        if digits and not SEND_DIGITS.match(digits):
+            raise RestError(400, 21200, "SendDigits may hold only 0-9, #, *, w and W")
         callback = form.get("StatusCallback")
         events = frozenset(form.all("StatusCallbackEvent") or ["completed"])
         call = legs.start_outbound(
@@ -75,6 +82,7 @@ class CallsApi:
             status_callback_events=events,
         )
         with self.store.lock:
+            call.send_digits = digits
             if form.get("FallbackUrl"):
                 call.fallback = Fetch(form.get("FallbackUrl"),
                                       (form.get("FallbackMethod") or "POST").upper())

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from sim import legs
+from sim.announce import announce
 from sim.conference import end_conference, pending_invites, update_participant
 from sim.context import Sim
 from sim.http import Request, Response, Router
@@ -74,8 +76,18 @@ class ConferencesApi:
             return Response.json(conference_json(conf))
 
     def update_conference(self, request: Request) -> Response:
+        """`Status=completed` ends it; `AnnounceUrl` plays TwiML to every participant."""
         _, conf = self._conference(request)
-        if Form(request).get("Status") == "completed":
+        form = Form(request)
+        status = form.get("Status")
+        if status and status != "completed":
+            raise RestError(400, 20001, f"Invalid Status {status}: only 'completed'")
+        if form.get("AnnounceUrl"):
+            if conf.status != "in-progress":
+                raise RestError(400, 20001, "AnnounceUrl needs a conference in progress")
+            announce(self.sim, conf, form.get("AnnounceUrl"),
+                     (form.get("AnnounceMethod") or "POST").upper())
+        if status == "completed":
             end_conference(self.sim, conf, "conference-ended-via-api")
         with self.store.lock:
             return Response.json(conference_json(conf))
@@ -98,6 +110,7 @@ class ConferencesApi:
         check_caller_id(self.sim, account, from_)
         if legs.endpoint_of(self.sim, to) == "invalid":
             raise RestError(400, 21211, f"Invalid 'To' Phone Number: {to}")
+        self._check_coach(conf, form.flag("Coaching"), form.get("CallSidToCoach"))
         callback = form.get("StatusCallback")
         call = legs.start_outbound(
             self.sim, account_sid=account.sid, from_=from_, to=to, direction="outbound-api",
@@ -127,10 +140,29 @@ class ConferencesApi:
             "status_callback_events": frozenset(form.all("ConferenceStatusCallbackEvent")),
         }
 
-    def _participant(self, request: Request) -> tuple[Conference, Call]:
-        _, conf = self._conference(request)
+    def _check_coach(self, conf: Conference, coaching: bool, call_sid_to_coach: str) -> None:
+        """Coaching needs the CallSid of a participant of this conference to coach."""
+        if not coaching:
+            return
+        if not call_sid_to_coach:
+            raise RestError(400, 20001, "CallSidToCoach is required when Coaching is true")
         with self.store.lock:
-            call = self.store.calls.get(request.params["CallSid"])
+            known = call_sid_to_coach in conf.participants
+        if not known:
+            raise RestError(400, 20001, f"CallSidToCoach {call_sid_to_coach} is not a "
+                                        "participant of this conference")
+
+    def _participant(self, request: Request) -> tuple[Conference, Call]:
+        """By CallSid, or by the participant's label (URL-encoded), as Twilio allows."""
+        _, conf = self._conference(request)
+        key = unquote(request.params["CallSid"])
+        with self.store.lock:
+            call = self.store.calls.get(key)
+            if call is None:
+                labelled = [s for s, p in conf.participants.items() if p.label == key]
+                labelled += [c.sid for c in pending_invites(self.sim, conf)
+                             if c.participant_opts.get("label") == key]
+                call = self.store.calls.get(labelled[0]) if labelled else None
             known = call is not None and (call.sid in conf.participants
                                           or call in pending_invites(self.sim, conf))
         if call is None or not known:
@@ -147,16 +179,26 @@ class ConferencesApi:
         form = Form(request)
         changes: dict[str, Any] = {}
         for param, key in (("Hold", "hold"), ("Muted", "muted"), ("Coaching", "coaching"),
-                           ("EndConferenceOnExit", "end_on_exit")):
+                           ("EndConferenceOnExit", "end_on_exit"),
+                           ("BeepOnExit", "beep_on_exit")):
             if form.has(param):
                 changes[key] = form.flag(param)
         if form.has("CallSidToCoach"):
             changes["call_sid_to_coach"] = form.get("CallSidToCoach") or None
-        if form.has("Label"):
-            changes["label"] = form.get("Label")
         if form.has("HoldUrl"):
             changes["hold_url"] = form.get("HoldUrl")
+        if form.has("HoldMethod"):
+            changes["hold_method"] = (form.get("HoldMethod") or "GET").upper()
+        if changes.get("coaching"):
+            with self.store.lock:
+                me = conf.participants.get(call.sid)
+                to_coach = changes.get("call_sid_to_coach") or (me.call_sid_to_coach
+                                                                if me else None)
+            self._check_coach(conf, True, to_coach or "")
         update_participant(self.sim, conf, call, changes)
+        if form.get("AnnounceUrl"):
+            announce(self.sim, conf, form.get("AnnounceUrl"),
+                     (form.get("AnnounceMethod") or "POST").upper(), call.sid)
         with self.store.lock:
             return Response.json(participant_json(conf, call, conf.participants.get(call.sid)))
 

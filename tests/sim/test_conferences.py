@@ -1,0 +1,326 @@
+"""Conferences as Twilio documents them: a caller in <Dial><Conference>, an agent added over
+REST and answering on a registered device, then hold, mute, coaching, announcements, labels,
+far-side IVRs and the conference's status callbacks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import requests
+
+from sim.client import SimClient
+from sim.server import SimulatorHandle
+from tests.sim.conftest import CALLER, MASTER_SID, buy_number, rest
+from tests.sim.fake_app import FakeApp
+
+ROOM = "task-42"
+CALLER_JOINS = ('<Response><Dial action="/dial-done"><Conference endConferenceOnExit="true" '
+                'beep="false" participantLabel="customer" statusCallback="/conf-events" '
+                'statusCallbackEvent="start end join leave hold mute modify announcement">'
+                f'{ROOM}</Conference></Dial></Response>')
+IVR = ('<Response><Gather numDigits="1" action="/ivr-choice" timeout="30">'
+       '<Pause length="1"/><Say>Press 2 for billing.</Say></Gather></Response>')
+
+
+@dataclass
+class Room:
+    caller: str
+    agent: str
+    desk: str
+    conference_sid: str
+    number: str
+
+    def path(self, rest_of: str = "") -> str:
+        return f"/Accounts/{MASTER_SID}/Conferences/{self.conference_sid}{rest_of}"
+
+
+def add(simulator: SimulatorHandle, room_or_name: str, data: dict[str, str]) -> dict[str, Any]:
+    created = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Conferences/{room_or_name}/"
+                   "Participants.json", data)
+    assert created.status_code == 201, created.text
+    return dict(created.json())
+
+
+def participant(phone: SimClient, sid: str, of: str) -> dict[str, Any]:
+    conf = phone.get(of)["conference"]
+    return next(p for p in conf["participants"] if p["call_sid"] == sid)
+
+
+@pytest.fixture
+def room(simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str) -> Room:
+    """A caller waiting in the conference and the agent (client:alice) accepted into it."""
+    app.routes["/voice"] = CALLER_JOINS
+    desk = phone.register(MASTER_SID, "alice")
+    caller = phone.call(CALLER, number)
+    phone.wait_for_call(caller, lambda c: c["conference"])
+    added = add(simulator, ROOM, {"From": number, "To": "client:alice", "Label": "agent",
+                                  "Beep": "false"})
+    agent = phone.accept(desk, added["call_sid"])
+    phone.wait_for_call(agent, lambda c: c["conference"])
+    return Room(caller, agent, desk, added["conference_sid"], number)
+
+
+def test_the_call_view_shows_the_conference_and_every_participants_state(
+        phone: SimClient, room: Room) -> None:
+    conf = phone.get(room.caller)["conference"]
+
+    assert conf["name"] == ROOM and conf["sid"] == room.conference_sid
+    assert conf["status"] == "in-progress"
+    by_label = {p["label"]: p for p in conf["participants"]}
+    assert by_label["customer"]["call_sid"] == room.caller
+    assert by_label["agent"] == {**by_label["agent"], "call_sid": room.agent,
+                                 "to": "client:alice", "hold": False, "muted": False,
+                                 "coaching": False, "call_sid_to_coach": None}
+    assert phone.device(room.desk)["active"]["conference"] == ROOM
+
+
+def test_a_held_caller_hears_hold_music_and_is_not_heard_until_resumed(
+        simulator: SimulatorHandle, phone: SimClient, room: Room) -> None:
+    held = rest(simulator, "POST", room.path(f"/Participants/{room.caller}.json"),
+                {"Hold": "true"})
+    phone.wait_for_event(room.caller, "play")
+    assert participant(phone, room.caller, room.agent)["hold"] is True
+    assert phone.say(room.caller, "hello? anyone?", wait=False) == "nobody"
+    assert phone.device_say(room.desk, "notes for myself") == "nobody"
+    rest(simulator, "POST", room.path(f"/Participants/{room.caller}.json"), {"Hold": "false"})
+    phone.wait_for_event(room.caller, "unhold")
+    assert phone.device_say(room.desk, "Thanks for holding") == "bridge"
+
+    assert held.json()["hold"] is True
+    kinds = [e["kind"] for e in phone.transcript(room.caller)]
+    on_hold = kinds[kinds.index("hold"):kinds.index("unhold")]
+    assert "play" in on_hold
+    heard = [e["speech"] for e in phone.transcript(room.caller, "heard")]
+    assert heard == ["Thanks for holding"]
+
+
+def test_hold_url_twiml_is_requested_with_get_by_default(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, room: Room) -> None:
+    app.routes["/hold-music"] = '<Response><Say>Please stay on the line.</Say></Response>'
+
+    rest(simulator, "POST", room.path(f"/Participants/{room.caller}.json"),
+         {"Hold": "true", "HoldUrl": app.url("/hold-music")})
+    phone.wait_for_text(room.caller, "Please stay on the line.")
+
+    [hit, *_] = app.wait_for("/hold-music")
+    assert hit.method == "GET" and hit.signature_valid
+    assert phone.wait_for_event(room.caller, "hold")["url"] == app.url("/hold-music")
+
+
+def test_a_participant_is_updated_by_its_label(
+        simulator: SimulatorHandle, phone: SimClient, room: Room) -> None:
+    muted = rest(simulator, "POST", room.path("/Participants/agent.json"), {"Muted": "true"})
+
+    assert muted.status_code == 200 and muted.json()["call_sid"] == room.agent
+    assert participant(phone, room.agent, room.caller)["muted"] is True
+    assert phone.device_say(room.desk, "can you hear me") == "nobody"
+
+
+def test_a_coach_is_heard_only_by_the_agent_and_hears_everyone(
+        simulator: SimulatorHandle, phone: SimClient, room: Room) -> None:
+    sup = phone.register(MASTER_SID, "sup")
+    added = add(simulator, room.conference_sid, {
+        "From": room.number, "To": "client:sup", "Coaching": "true",
+        "CallSidToCoach": room.agent, "Beep": "false", "Label": "supervisor"})
+    coach = phone.accept(sup, added["call_sid"])
+    phone.wait_for_call(coach, lambda c: c["conference"])
+
+    assert phone.device_say(sup, "offer the discount") == "bridge"
+    phone.say(room.caller, "I want to cancel", wait=False)
+    phone.wait_for(lambda: "I want to cancel" in phone.heard(sup))
+
+    assert "offer the discount" in phone.heard(room.desk)
+    assert "offer the discount" not in [e.get("speech") for e in
+                                        phone.transcript(room.caller, "heard")]
+    state = participant(phone, coach, room.caller)
+    assert state["coaching"] is True and state["call_sid_to_coach"] == room.agent
+
+
+def test_a_listener_is_muted_and_a_barge_is_heard_by_all(
+        simulator: SimulatorHandle, phone: SimClient, room: Room) -> None:
+    sup = phone.register(MASTER_SID, "sup")
+    added = add(simulator, ROOM, {"From": room.number, "To": "client:sup", "Muted": "true",
+                                  "Beep": "false"})
+    listener = phone.accept(sup, added["call_sid"])
+    phone.wait_for_call(listener, lambda c: c["conference"])
+    assert phone.device_say(sup, "just listening") == "nobody"
+
+    rest(simulator, "POST", room.path(f"/Participants/{listener}.json"), {"Muted": "false"})
+    phone.device_say(sup, "this is the supervisor")
+
+    phone.wait_for_event(room.caller, "heard", speech="this is the supervisor")
+    assert "this is the supervisor" in phone.heard(room.desk)
+
+
+def test_coaching_without_a_call_to_coach_is_refused(
+        simulator: SimulatorHandle, room: Room) -> None:
+    refused = rest(simulator, "POST", room.path("/Participants.json"), {
+        "From": room.number, "To": "client:sup", "Coaching": "true"})
+    stranger = rest(simulator, "POST", room.path("/Participants.json"), {
+        "From": room.number, "To": "client:sup", "Coaching": "true",
+        "CallSidToCoach": "CA" + "9" * 32})
+
+    assert refused.status_code == 400 and "CallSidToCoach" in refused.json()["message"]
+    assert stranger.status_code == 400
+
+
+def test_a_participant_from_a_number_the_account_does_not_own_is_refused_with_21210(
+        simulator: SimulatorHandle, room: Room) -> None:
+    refused = rest(simulator, "POST", room.path("/Participants.json"), {
+        "From": "+15005550000", "To": "+14155550123"})
+
+    assert refused.status_code == 400 and refused.json()["code"] == 21210
+
+
+def test_keys_from_the_agents_device_reach_an_ivr_dialed_into_the_conference(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, room: Room) -> None:
+    ivr_number = buy_number(simulator, app, voice="/ivr")
+    app.routes["/ivr"] = IVR
+    app.routes["/ivr-choice"] = "<Response><Say>Billing, one moment.</Say></Response>"
+    ivr_leg = add(simulator, ROOM, {"From": room.number, "To": ivr_number,
+                                    "Beep": "false"})["call_sid"]
+    phone.wait_for(lambda: "Press 2 for billing." in phone.heard(room.desk))
+    assert participant(phone, ivr_leg, room.caller)["to"] == ivr_number
+
+    phone.device_press(room.desk, "2")
+    [choice] = app.wait_for("/ivr-choice")
+
+    assert choice.params["Digits"] == "2" and choice.params["To"] == ivr_number
+    phone.wait_for(lambda: "Billing, one moment." in phone.heard(room.desk))
+
+
+def test_a_conference_announcement_is_heard_by_all_and_its_tones_reach_an_ivr(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, room: Room) -> None:
+    ivr_number = buy_number(simulator, app, voice="/ivr")
+    app.routes["/ivr"] = IVR
+    app.routes["/announce"] = ('<Response><Say>This call may be recorded.</Say>'
+                               '<Play digits="2"/></Response>')
+    add(simulator, ROOM, {"From": room.number, "To": ivr_number, "Beep": "false"})
+    phone.wait_for(lambda: "Press 2 for billing." in phone.heard(room.desk))
+
+    updated = rest(simulator, "POST", room.path(".json"), {"AnnounceUrl": app.url("/announce")})
+    [choice] = app.wait_for("/ivr-choice")
+
+    assert updated.status_code == 200
+    assert choice.params["Digits"] == "2"
+    phone.wait_for_text(room.caller, "This call may be recorded.")
+    assert "This call may be recorded." in phone.heard(room.desk)
+    events = [h.params["StatusCallbackEvent"] for h in app.wait_for(
+        "/conf-events", where=lambda h: h.params["StatusCallbackEvent"] == "announcement-end")]
+    assert events == ["announcement-end"]
+
+
+def test_a_participant_announcement_is_heard_by_that_participant_only(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, room: Room) -> None:
+    app.routes["/whisper"] = "<Response><Say>Customer is a VIP.</Say></Response>"
+
+    rest(simulator, "POST", room.path(f"/Participants/{room.agent}.json"),
+         {"AnnounceUrl": app.url("/whisper")})
+    phone.wait_for(lambda: "Customer is a VIP." in phone.heard(room.desk))
+
+    assert "Customer is a VIP." not in phone.text(room.caller)
+
+
+def test_status_callbacks_report_hold_mute_and_the_end_when_the_moderator_leaves(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, room: Room) -> None:
+    for change in ({"Hold": "true"}, {"Hold": "false"}):
+        rest(simulator, "POST", room.path(f"/Participants/{room.caller}.json"), change)
+    rest(simulator, "POST", room.path(f"/Participants/{room.agent}.json"), {"Muted": "true"})
+
+    phone.hangup(room.caller)
+    phone.wait_ended(room.agent)
+    hits = app.wait_for("/conf-events", count=8)
+
+    events = [h.params["StatusCallbackEvent"] for h in hits]
+    assert events[:3] == ["conference-start", "participant-join", "participant-join"]
+    assert events[3:6] == ["participant-hold", "participant-unhold", "participant-mute"]
+    assert sorted(events[6:]) == ["conference-end", "participant-leave", "participant-leave"][
+        :len(events[6:])]
+    end = app.wait_for("/conf-events",
+                       where=lambda h: h.params["StatusCallbackEvent"] == "conference-end")[0]
+    assert end.params["ReasonConferenceEnded"] == \
+        "participant-with-end-conference-on-exit-left"
+    assert end.params["CallSidEndingConference"] == room.caller
+    assert all(h.signature_valid for h in hits)
+
+
+def test_the_conference_ends_when_its_last_participant_leaves(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str) -> None:
+    app.routes["/voice"] = f"<Response><Dial><Conference>{ROOM}</Conference></Dial></Response>"
+    first = phone.call(CALLER, number)
+    phone.wait_for_call(first, lambda c: c["conference"])
+    second = phone.call("+15557650000", number)
+    phone.wait_for_call(second, lambda c: c["conference"])
+
+    phone.hangup(first)
+    live = rest(simulator, "GET", f"/Accounts/{MASTER_SID}/Conferences.json?Status=in-progress")
+    assert [c["friendly_name"] for c in live.json()["conferences"]] == [ROOM]
+    phone.hangup(second)
+
+    def ended() -> Any:
+        found = rest(simulator, "GET", f"/Accounts/{MASTER_SID}/Conferences.json?"
+                     f"FriendlyName={ROOM}").json()["conferences"]
+        return found[0]["status"] == "completed" and found[0]
+
+    conf = phone.wait_for(ended)
+    assert conf["reason_conference_ended"] == "last-participant-left"
+
+
+def test_a_kicked_agent_leaves_and_the_caller_stays(
+        simulator: SimulatorHandle, phone: SimClient, room: Room) -> None:
+    kicked = rest(simulator, "DELETE", room.path(f"/Participants/{room.agent}.json"))
+
+    assert kicked.status_code == 204
+    phone.wait_ended(room.agent)
+    listed = rest(simulator, "GET", room.path("/Participants.json")).json()["participants"]
+    assert [p["call_sid"] for p in listed] == [room.caller]
+
+
+def test_completing_the_conference_sends_the_caller_to_its_dial_action(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, room: Room) -> None:
+    app.routes["/dial-done"] = "<Response><Say>The call has ended.</Say></Response>"
+    done = rest(simulator, "POST", room.path(".json"), {"Status": "completed"})
+
+    assert done.json()["status"] == "completed"
+    phone.wait_for_text(room.caller, "The call has ended.")
+    phone.wait_ended(room.agent)
+    [action] = app.wait_for("/dial-done")
+    assert action.params["DialCallStatus"] == "answered"
+
+
+def test_a_rest_call_with_send_digits_plays_them_to_the_ivr_it_calls(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str) -> None:
+    ivr_number = buy_number(simulator, app, voice="/ivr")
+    app.routes["/ivr"] = IVR
+    created = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls.json", {
+        "From": number, "To": ivr_number, "SendDigits": "ww2",
+        "Twiml": "<Response><Pause length='30'/></Response>"})
+
+    [choice] = app.wait_for("/ivr-choice")
+
+    assert created.status_code == 201, created.text
+    assert choice.params["Digits"] == "2"
+    bad = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls.json", {
+        "From": number, "To": ivr_number, "SendDigits": "12x", "Twiml": "<Response/>"})
+    assert bad.status_code == 400 and "SendDigits" in bad.json()["message"]
+    rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls/{created.json()['sid']}.json",
+         {"Status": "completed"})
+
+
+def test_the_real_twilio_client_drives_participants(
+        simulator: SimulatorHandle, phone: SimClient, room: Room) -> None:
+    from tests.sim.test_rest_api import twilio_client
+
+    client = twilio_client(simulator)
+    conference = client.conferences.list(friendly_name=ROOM, status="in-progress")[0]
+    client.conferences(conference.sid).participants(room.caller).update(
+        hold=True, hold_url="http://127.0.0.1:9/none", hold_method="POST")
+    labelled = client.conferences(conference.sid).participants("agent").fetch()
+    listed = client.conferences(conference.sid).participants.list()
+
+    assert labelled.call_sid == room.agent
+    assert {p.call_sid for p in listed} == {room.caller, room.agent}
+    assert client.conferences(conference.sid).participants(room.caller).fetch().hold is True
+    requests.post(f"{simulator.url}/sim/calls/{room.caller}/hangup", json={}, timeout=5)
