@@ -90,6 +90,7 @@ class ControlApi:
         router.add("GET", "/sim/messages", self.list_messages)
         router.add("POST", "/sim/wait", self.wait)
         router.add("GET", "/sim/numbers", self.list_numbers)
+        router.add("POST", "/sim/caller-ids", self.verify_caller_id)
 
     def place_call(self, request: Request) -> Response:
         data = request.json()
@@ -242,3 +243,18 @@ class ControlApi:
                  "account_sid": n.account_sid, "sid": n.sid, "voice_url": n.voice_url,
                  "sms_url": n.sms_url}
                 for n in sorted(self.store.numbers.values(), key=lambda n: n.created)])
+
+    def verify_caller_id(self, request: Request) -> Response:
+        """{"account_sid", "phone_number"}: a verified caller ID of that account (what
+        Twilio's validation call would make), usable as From."""
+        data = request.json()
+        account_sid = str(data.get("account_sid", "")).strip()
+        number = str(data.get("phone_number", "")).strip()
+        if not legs.E164.match(number):
+            return _error(400, "'phone_number' must be E.164, e.g. +14155550100")
+        with self.store.lock:
+            if account_sid not in self.store.accounts:
+                return _error(404, f"no account {account_sid!r} in the simulator")
+            self.store.caller_ids.setdefault(account_sid, set()).add(number)
+        self.store.save()
+        return Response.json({"account_sid": account_sid, "phone_number": number}, 201)

@@ -157,7 +157,15 @@ def _start_child(r: CallRunner, target: Target, caller_id: str, timeout: int,
         status_callback=resolve(doc.url, callback) if callback else "",
         status_callback_method=attr_method(noun, "statusCallbackMethod"),
         status_callback_events=frozenset(events.replace(",", " ").split()),
+        client_params=client_parameters(noun) if target.kind == "client" else None,
     )
+
+
+def client_parameters(noun: ET.Element) -> dict[str, str]:
+    """<Client><Parameter name="…" value="…"/></Client>: custom parameters the Voice SDK
+    shows on the incoming call."""
+    return {attr(p, "name"): attr(p, "value") for p in noun
+            if strip_ns(p.tag) == "Parameter" and attr(p, "name")}
 
 
 def _cancel(r: CallRunner, children: list[Call], keep: str | None) -> None:

@@ -68,7 +68,8 @@ def start_outbound(sim: Sim, *, account_sid: str, from_: str, to: str, direction
                    status_callback: str = "", status_callback_method: str = "POST",
                    status_callback_events: frozenset[str] = frozenset({"completed"}),
                    whisper: Fetch | None = None, conference_sid: str | None = None,
-                   participant_opts: dict[str, object] | None = None) -> Call:
+                   participant_opts: dict[str, object] | None = None,
+                   client_params: dict[str, str] | None = None) -> Call:
     call = Call(
         sid=new_sid("CA"), account_sid=account_sid, from_=from_, to=to, direction=direction,
         endpoint=endpoint_of(sim, to), role=role, program=program, parent_sid=parent_sid,
@@ -76,6 +77,7 @@ def start_outbound(sim: Sim, *, account_sid: str, from_: str, to: str, direction
         status_callback_method=status_callback_method,
         status_callback_events=status_callback_events, whisper=whisper,
         conference_sid=conference_sid, participant_opts=dict(participant_opts or {}),
+        client_params=dict(client_params or {}),
     )
     with sim.store.lock:
         sim.store.calls[call.sid] = call

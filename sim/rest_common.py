@@ -97,12 +97,14 @@ class Form:
 
 
 def check_caller_id(sim: Sim, account: Account, from_: str) -> None:
-    """A call's From must be a number of this account (or a client identity), as on Twilio."""
+    """A call's From must be a number of this account, one of its verified caller IDs, or a
+    client identity, as on Twilio; else 21210."""
     if from_.startswith("client:"):
         return
     with sim.store.lock:
         number = sim.store.number_for(from_)
-    if number is None or number.account_sid != account.sid:
+        verified = from_ in sim.store.caller_ids.get(account.sid, set())
+    if not verified and (number is None or number.account_sid != account.sid):
         raise RestError(400, 21210, f"The source phone number provided, {from_}, is not "
                                     "yet verified for your account.")
 

@@ -57,6 +57,7 @@ class Store:
         self.keys: dict[str, ApiKey] = {}
         self.applications: dict[str, Application] = {}
         self.devices: dict[str, Device] = {}
+        self.caller_ids: dict[str, set[str]] = {}  # verified caller IDs by account
         self._bridge_ids = 0
         self._path = Path(data_dir) / STATE_FILE if data_dir else None
         self._save_lock = threading.Lock()
@@ -133,6 +134,8 @@ class Store:
             for item in data.get("keys", []):
                 key = ApiKey(**item)
                 self.keys[key.sid] = key
+            for sid, numbers in data.get("caller_ids", {}).items():
+                self.caller_ids[sid] = set(numbers)
             for item in data.get("applications", []):
                 application = Application(**item)
                 self.applications[application.sid] = application
@@ -147,6 +150,7 @@ class Store:
                 "numbers": [asdict(n) for n in self.numbers.values()],
                 "keys": [asdict(k) for k in self.keys.values()],
                 "applications": [asdict(a) for a in self.applications.values()],
+                "caller_ids": {sid: sorted(n) for sid, n in self.caller_ids.items()},
             }
         with self._save_lock:
             self._path.parent.mkdir(parents=True, exist_ok=True)

@@ -107,3 +107,17 @@ def test_the_rest_api_sends_no_cors_headers(simulator: SimulatorHandle) -> None:
                           timeout=5)
 
     assert "Access-Control-Allow-Origin" not in answer.headers
+
+
+def test_client_parameters_of_the_dial_show_on_the_ringing_call(
+        phone: SimClient, app: FakeApp, number: str) -> None:
+    app.routes["/voice"] = ('<Response><Dial><Client><Identity>alice</Identity>'
+                            '<Parameter name="task" value="T42"/></Client></Dial></Response>')
+    desk = phone.register(MASTER_SID, "alice")
+
+    caller = phone.call(CALLER, number)
+    ringing = phone.wait_ringing(desk)
+
+    assert ringing["parameters"]["task"] == "T42"
+    assert ringing["parameters"]["From"] == CALLER
+    phone.hangup(caller)

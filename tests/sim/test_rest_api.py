@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import requests
 from twilio.http.http_client import TwilioHttpClient
 from twilio.http.response import Response as TwilioResponse
 from twilio.rest import Client
@@ -220,3 +221,26 @@ def test_a_device_connect_runs_the_twiml_app_with_the_identity_and_params(
     assert hit.params["ApplicationSid"] == twiml_app.sid
     assert hit.params["Direction"] == "inbound"
     assert "Dialing your customer." in phone.heard(desk)
+
+
+def test_a_call_from_a_number_the_account_neither_owns_nor_verified_is_refused_with_21210(
+        simulator: SimulatorHandle, number: str) -> None:
+    sub = rest(simulator, "POST", "/Accounts.json", {"FriendlyName": "tenant"}).json()
+    other = "+14155550142"
+
+    def create(from_: str, account: dict[str, Any] | None = None) -> Any:
+        sid, token = (account["sid"], account["auth_token"]) if account else (MASTER_SID,
+                                                                              MASTER_TOKEN)
+        return rest(simulator, "POST", f"/Accounts/{sid}/Calls.json", {
+            "From": from_, "To": "+14155550123", "Twiml": "<Response/>"}, auth=(sid, token))
+
+    stranger = create(other)
+    not_its_own = create(number, sub)
+    verified = requests.post(f"{simulator.url}/sim/caller-ids", timeout=5,
+                             json={"account_sid": MASTER_SID, "phone_number": other})
+    now_allowed = create(other)
+
+    assert stranger.status_code == 400 and stranger.json()["code"] == 21210
+    assert not_its_own.status_code == 400 and not_its_own.json()["code"] == 21210
+    assert verified.status_code == 201
+    assert now_allowed.status_code == 201, now_allowed.text
