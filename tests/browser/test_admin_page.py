@@ -33,6 +33,7 @@ REVISIONS = {"revisions": [
 def admin(page: Page, api: FakeApi) -> Page:
     sign_in(page, user("owner", "Olivia Owner"))
     api.reply("GET", "api/tenant", TENANT)
+    api.reply("GET", "api/voice/settings", {"show_monitoring_to_agents": False})
     api.reply("GET", "api/users", {"users": [user("owner", "Olivia Owner"), user("agent")]})
     api.reply("GET", "api/flows", {"flows": [FLOW]})
     api.reply("GET", "api/flows/default-voice", {"flow": FLOW, "definition": DEFINITION})
@@ -176,14 +177,14 @@ def test_a_supervisor_who_opens_admin_is_sent_to_live_queues(
     expect(page).to_have_url(site.url + "supervisor")
 
 
-def test_the_monitoring_toggle_puts_the_tenant_setting(
+def test_the_monitoring_toggle_puts_the_call_setting(
         admin: Page, site: FakeSite, api: FakeApi) -> None:
-    api.handle("PUT", "api/tenant", lambda r: (200, {**TENANT, **r.body}))
+    api.handle("PUT", "api/voice/settings", lambda r: (200, r.body))
     admin.goto(site.url + "admin")
     toggle = admin.get_by_label("Tell agents when a supervisor is monitoring their call")
     expect(toggle).not_to_be_checked()
     toggle.check()
     expect(admin.get_by_text("Agents now see when they are monitored.")).to_be_visible()
-    assert api.requests("PUT", "api/tenant")[0].body == {"show_monitoring_to_agents": True}
+    assert api.requests("PUT", "api/voice/settings")[0].body == {"show_monitoring_to_agents": True}
     screenshot(admin, "admin-monitoring", part=".monitoring-setting")
 

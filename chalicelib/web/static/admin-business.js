@@ -53,16 +53,20 @@ function hoursForm(tenant, onSaved, message) {
   return form;
 }
 
-// Whether agents see that a supervisor is listening, whispering or barging in.
-function monitoringForm(tenant, onSaved) {
+// Whether agents see that a supervisor is listening, whispering or barging in: the
+// tenant's call settings, GET/PUT api/voice/settings {show_monitoring_to_agents}.
+function monitoringForm() {
   const saved = el("p", { class: "small muted", role: "status" });
-  const box = el("input", { id: "show-monitoring", name: "show_monitoring_to_agents", type: "checkbox", checked: Boolean(tenant.show_monitoring_to_agents) });
+  const box = el("input", { id: "show-monitoring", name: "show_monitoring_to_agents", type: "checkbox", disabled: true });
+  api("GET", "api/voice/settings")
+    .then((settings) => { box.checked = Boolean(settings && settings.show_monitoring_to_agents); box.disabled = false; })
+    .catch((error) => { saved.textContent = `Call settings did not load: ${error.message}`; });
   box.addEventListener("change", async () => {
     box.disabled = true;
     try {
-      const updated = await api("PUT", "api/tenant", { show_monitoring_to_agents: box.checked });
+      const updated = await api("PUT", "api/voice/settings", { show_monitoring_to_agents: box.checked });
+      box.checked = Boolean(updated && updated.show_monitoring_to_agents);
       saved.textContent = box.checked ? "Agents now see when they are monitored." : "Monitoring is now hidden from agents.";
-      onSaved(updated);
     } catch (error) {
       box.checked = !box.checked;
       saved.textContent = error.message;
@@ -90,7 +94,7 @@ export async function loadBusiness(container, heading) {
           el("dt", {}, "Time zone"), el("dd", {}, current.timezone),
           el("dt", {}, "Holidays"), el("dd", {}, (current.holidays || []).join(", ") || "None"))),
       hoursForm(current, show, message),
-      monitoringForm(current, (updated) => { current.show_monitoring_to_agents = (updated || {}).show_monitoring_to_agents ?? current.show_monitoring_to_agents; }));
+      monitoringForm());
     show(tenant);
   } catch (error) {
     replace(container, el("p", { class: "alert error" }, error.message));

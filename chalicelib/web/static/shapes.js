@@ -51,7 +51,7 @@ export function taskView(task) {
     interactionId: task.interaction_id || null,
     queue: task.queue || "",
     since: Number(task.connected_at || task.assigned_at || 0) || null,
-    direction: task.direction || "inbound",
+    direction: task.direction || (task.call && task.call.direction) || "inbound",
     call: callView(task.call),
     wrapupDeadline: Number(task.wrapup_deadline || 0) || null,
     transferFrom: transferFrom(task),
