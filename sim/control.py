@@ -70,7 +70,7 @@ def message_view(message: Message) -> dict[str, Any]:
 
 
 def _error(status: int, text: str) -> Response:
-    return Response.json({"error": text}, status)
+    return Response.json({"error": text, "message": text}, status)
 
 
 class ControlApi:

@@ -22,7 +22,7 @@ HEARD_LINES = 50
 
 
 def _error(status: int, text: str) -> Response:
-    return Response.json({"error": text}, status)
+    return Response.json({"error": text, "message": text}, status)
 
 
 def ringing_calls(sim: Sim, device: Device) -> list[Call]:

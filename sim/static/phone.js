@@ -140,14 +140,40 @@ async function refreshCalls() {
       (call.endpoint === "phone" || call.endpoint === "client");
     if (ringingHere) {
       actions.append(button("Answer", "primary small", async () => {
-        await api("POST", `/sim/calls/${call.call_sid}/answer`);
+        if (call.endpoint === "client") {
+          // Only a registered device answers a client: leg: become one for that identity.
+          const device = await deviceFor(call);
+          await api("POST", `/sim/devices/${device}/accept`, { call_sid: call.call_sid });
+        } else {
+          await api("POST", `/sim/calls/${call.call_sid}/answer`);
+        }
         select(call.call_sid);
-      }), button("Reject", "small", () => api("POST", `/sim/calls/${call.call_sid}/reject`)));
+      }), button("Reject", "small", async () => {
+        if (call.endpoint === "client") {
+          const device = await deviceFor(call);
+          await api("POST", `/sim/devices/${device}/reject`, { call_sid: call.call_sid });
+        } else {
+          await api("POST", `/sim/calls/${call.call_sid}/reject`);
+        }
+      }));
     }
     actions.append(button("Open", "small", () => select(call.call_sid)));
     item.append(actions);
     return item;
   }));
+}
+
+// The devices this page registered, one per account and identity it answered as.
+const devices = new Map();
+
+async function deviceFor(call) {
+  const identity = call.to.replace(/^client:/, "");
+  const key = `${call.account_sid}/${identity}`;
+  if (!devices.has(key)) {
+    const made = await api("POST", "/sim/devices", { account_sid: call.account_sid, identity });
+    devices.set(key, made.device_id);
+  }
+  return devices.get(key);
 }
 
 function button(label, className, onClick) {

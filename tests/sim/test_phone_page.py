@@ -45,3 +45,32 @@ def test_phone_page_places_a_call_presses_keys_and_texts(
     page.click("#hangup")
     expect(page.locator("#status")).to_contain_text("completed", timeout=5000)
     assert app.requests_to("/menu")[0].params["Digits"] == "1"
+
+
+def test_phone_page_answers_a_client_leg_as_a_registered_device(
+        page: Page, simulator: SimulatorHandle, app: FakeApp, number: str) -> None:
+    from sim.client import SimClient
+    from tests.sim.conftest import CALLER
+
+    app.routes["/voice"] = '<Response><Dial><Client>alice</Client></Dial></Response>'
+    phone = SimClient(simulator.url, timeout=5.0)
+    caller = phone.call(CALLER, number)
+    leg = phone.wait_for_leg(to="client:alice", status="ringing")
+
+    page.goto(simulator.url + "/phone")
+    row = page.locator("#calls li", has_text="client:alice")
+    row.get_by_role("button", name="Answer").click()
+
+    phone.wait_for_call(caller, lambda c: leg["call_sid"] in c["bridged_with"])
+    [device] = [d for d in requests_json(simulator.url + "/sim/devices")
+                if d["identity"] == "alice"]
+    assert device["active"]["call_sid"] == leg["call_sid"]
+    expect(page.locator("#status")).to_contain_text("in-progress", timeout=5000)
+    page.screenshot(path=str(SHOTS / "phone-answered-client.png"), full_page=True)
+    phone.hangup(caller)
+
+
+def requests_json(url: str) -> list[dict[str, object]]:
+    import requests
+
+    return list(requests.get(url, timeout=5).json())
