@@ -121,7 +121,28 @@ def get_effect_applier():  # type: ignore[no-untyped-def]
     from chalicelib.adapters.twilio.carrier import TwilioCarrier
     from chalicelib.services.effects import EffectApplier
 
-    return EffectApplier(bound_settings(), get_crm_service(), TwilioCarrier(bound_settings()))
+    return EffectApplier(bound_settings(), get_crm_service(), TwilioCarrier(bound_settings()),
+                         outbox=get_outbox(), tenants=get_directory().get)
+
+
+@lru_cache(maxsize=1)
+def get_outbox():  # type: ignore[no-untyped-def]
+    """Effects outside DynamoDB, once per event (services/outbox.py, docs/webhooks.md)."""
+    from chalicelib.adapters.dynamo.outbox_repository import OutboxRepository
+    from chalicelib.services.once import register_telephony
+    from chalicelib.services.outbox import Outbox
+
+    bound_settings()
+    outbox = Outbox(OutboxRepository())
+    register_telephony(outbox)
+    return outbox
+
+
+def run_outbox_sweep(now: float | None = None):  # type: ignore[no-untyped-def]
+    """The outbox's sweep, with every service that registers an effect kind built."""
+    get_voice_service()
+    get_messaging_service()
+    return get_outbox().sweep(now)
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +153,7 @@ def get_webhook_parts():  # type: ignore[no-untyped-def]
     return WebhookParts(session=get_flow_session(), engine=get_flow_engine(),
                         crm=get_crm_service(), crm_stager=CrmRepository(),
                         router=lambda: get_routing_service(), effects=get_effect_applier(),
-                        committer=get_idempotency_repository())
+                        committer=get_idempotency_repository(), outbox=get_outbox())
 
 
 @lru_cache(maxsize=1)
@@ -224,7 +245,9 @@ def get_routing_service() -> RoutingService:
 
     settings = bound_settings()
     store = RoutingRepository(settings)
-    telephony = get_routing_telephony()
+    from chalicelib.services.once import OnceTelephony
+
+    telephony = OnceTelephony(get_routing_telephony(), get_outbox())
     matcher = Matcher(store, telephony, get_routing_urls(),
                       reservation_timeout=settings.reservation_timeout_seconds)
     return RoutingService(store, ConfigCache(RoutingConfigRepository()), matcher, telephony,

@@ -24,10 +24,11 @@ SWEEP_FOR_SECONDS = 50.0
 def run_sweep(now: float | None = None) -> dict[str, Any]:
     """One pass over every due timer (routing, and conversations waiting for a reply
     past their deadline); returns what it did."""
-    from chalicelib.wiring import get_messaging_service, get_routing_sweep
+    from chalicelib.wiring import get_messaging_service, get_routing_sweep, run_outbox_sweep
 
     report = dict(get_routing_sweep().run(now).__dict__)
     report["conversations_expired"] = get_messaging_service().expire_due(now)
+    report["outbox"] = run_outbox_sweep(now).__dict__
     return report
 
 

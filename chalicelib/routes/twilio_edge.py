@@ -1,8 +1,11 @@
 """The Twilio-facing edge: parse the form, verify the signature, answer TwiML, never a 500.
 
 Every Twilio route calls ``answer(request, handler, channel)``. Unsigned or forged
-requests get 403. Anything Hotline cannot serve becomes a polite TwiML answer, so the
-caller never hears Twilio's application-error message.
+requests get 403. Every verified request runs under a claim on its event
+(``services/webhook_claim.py``): a retry gets the first answer and no second effect.
+``commits=True`` is for handlers that claim in their own commit transaction. Anything
+Hotline cannot serve becomes a polite TwiML answer, so the caller never hears Twilio's
+application-error message.
 """
 
 from __future__ import annotations
@@ -78,9 +81,13 @@ def fallback(channel: str, exc: Exception | None = None) -> str:
     return polite_voice()
 
 
-def answer(request: Request, handler: Callable[[Webhook], str], channel: str = "voice") -> Response:
-    """Verify and run one Twilio webhook. ``channel`` picks the fallback: voice|sms|status."""
-    from chalicelib.wiring import get_webhook_gate
+def answer(request: Request, handler: Callable[[Webhook], str], channel: str = "voice",
+           *, commits: bool = False,
+           unserved: Callable[[Webhook], None] | None = None) -> Response:
+    """Verify and run one Twilio webhook, once per event. ``channel`` picks the fallback:
+    voice|sms|status; ``commits``: the handler claims in its own commit transaction;
+    ``unserved``: records the interaction when the caller gets the fallback."""
+    from chalicelib.wiring import get_webhook_claims, get_webhook_gate
 
     try:
         params = parse_form(request)
@@ -98,11 +105,16 @@ def answer(request: Request, handler: Callable[[Webhook], str], channel: str = "
         log.error("could not verify webhook on %s: %s", request.path, exc.message)
         return twiml(fallback(channel, exc))
     try:
-        return twiml(handler(hook))
+        return twiml(get_webhook_claims().run(hook.idempotency_key, lambda: handler(hook),
+                                              eager=not commits))
     except HotlineError as exc:
         log.warning("webhook %s for %s answered politely: %s: %s", request.path,
                     mask(params.get("From")), type(exc).__name__, exc.message)
+        if unserved is not None and not isinstance(exc, NotInService | Forbidden):
+            unserved(hook)
         return twiml(fallback(channel, exc))
     except Exception:
         log.exception("webhook %s failed for %s", request.path, mask(params.get("From")))
+        if unserved is not None:
+            unserved(hook)
         return twiml(fallback(channel))

@@ -14,4 +14,6 @@ bp = Blueprint(__name__)
 def incoming_message() -> Response:
     from chalicelib.wiring import get_messaging_service
 
-    return answer(bp.current_request, get_messaging_service().incoming_message, channel="sms")
+    service = get_messaging_service()
+    return answer(bp.current_request, service.incoming_message, channel="sms", commits=True,
+                  unserved=service.record_unserved)

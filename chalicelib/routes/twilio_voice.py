@@ -14,18 +14,21 @@ bp = Blueprint(__name__)
 def incoming_call() -> Response:
     from chalicelib.wiring import get_voice_service
 
-    return answer(bp.current_request, get_voice_service().incoming_call)
+    service = get_voice_service()
+    return answer(bp.current_request, service.incoming_call, commits=True,
+                  unserved=service.record_unserved)
 
 
 @bp.route("/twilio/voice/flow", methods=["POST"], content_types=FORM)
 def flow_callback() -> Response:
     from chalicelib.wiring import get_voice_service
 
-    return answer(bp.current_request, get_voice_service().resume)
+    return answer(bp.current_request, get_voice_service().resume, commits=True)
 
 
 @bp.route("/twilio/voice/status", methods=["POST"], content_types=FORM)
 def call_status() -> Response:
     from chalicelib.wiring import get_voice_service
 
-    return answer(bp.current_request, get_voice_service().call_status, channel="status")
+    return answer(bp.current_request, get_voice_service().call_status, channel="status",
+                  commits=True)

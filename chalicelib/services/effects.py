@@ -1,13 +1,19 @@
-"""Apply what a flow step asked of Hotline once its webhook is committed."""
+"""Apply what a flow step asked of Hotline once its webhook is committed.
+
+On the webhook path the effects go through the outbox: ``plan`` turns them into outbox
+items that the webhook stages in its commit transaction, and ``run`` performs them right
+after the commit (the sweep runs any a dead Lambda left pending). ``apply`` performs
+effects directly, for callers outside a webhook commit (the reply-timeout sweep).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.config import Settings
-from chalicelib.domain.errors import HotlineError
+from chalicelib.domain.errors import HotlineError, NotFound
 from chalicelib.domain.flows.verbs import (
     ExecutionEnded,
     MakeOutgoingCall,
@@ -15,10 +21,17 @@ from chalicelib.domain.flows.verbs import (
     VoicemailRecorded,
 )
 from chalicelib.domain.identity import Tenant
+from chalicelib.domain.outbox import OutboxItem
 from chalicelib.domain.phone import mask
 from chalicelib.services.crm import CrmService
 
+if TYPE_CHECKING:
+    from chalicelib.services.outbox import Outbox
+
 log = logging.getLogger("hotline.effects")
+
+SEND_MESSAGE = "carrier.send_message"
+VOICEMAIL = "crm.voicemail"
 
 
 class Carrier(Protocol):
@@ -34,11 +47,60 @@ class HasTenant(Protocol):
 
 
 class EffectApplier:
-    def __init__(self, settings: Settings, crm: CrmService, carrier: Carrier) -> None:
+    def __init__(self, settings: Settings, crm: CrmService, carrier: Carrier,
+                 outbox: Outbox | None = None,
+                 tenants: Callable[[str], Tenant | None] | None = None) -> None:
         self.settings = settings
         self.crm = crm
         self.carrier = carrier
+        self.outbox = outbox
+        self.tenants = tenants
+        if outbox is not None:
+            outbox.register(SEND_MESSAGE, self._send_item, at_most_once=True)
+            outbox.register(VOICEMAIL, self._voicemail_item, at_most_once=False)
 
+    # --- the webhook path: planned, staged with the commit, then run --------------
+    def plan(self, event: str, tenant: Tenant, interaction_id: str,
+             effects: Sequence[Any]) -> list[OutboxItem]:
+        """Outbox items for the effects that act outside DynamoDB; the rest (log lines)
+        happen now. Without an outbox every effect is returned as None-planned and
+        ``apply`` must be used instead."""
+        assert self.outbox is not None
+        items: list[OutboxItem] = []
+        for index, effect in enumerate(effects):
+            if isinstance(effect, SendMessage):
+                items.append(self.outbox.item(event, f"effect:{index}:send", tenant.tenant_id,
+                                              SEND_MESSAGE, {
+                                                  "from": effect.from_, "to": effect.to,
+                                                  "body": effect.body,
+                                                  "media": list(effect.media_urls)}))
+            elif isinstance(effect, VoicemailRecorded):
+                items.append(self.outbox.item(event, f"effect:{index}:voicemail",
+                                              tenant.tenant_id, VOICEMAIL, {
+                                                  "interaction_id": interaction_id,
+                                                  "recording_url": effect.recording_url,
+                                                  "transcription": effect.transcription}))
+            else:
+                self._note(interaction_id, effect)
+        return items
+
+    def _send_item(self, item: OutboxItem) -> str:
+        tenant = self.tenants(item.tenant_id) if self.tenants else None
+        if tenant is None:
+            raise NotFound(f"tenant {item.tenant_id} not found")
+        p = item.payload
+        sid = self.carrier.send_message(tenant, str(p["from"]), str(p["to"]), str(p["body"]),
+                                        tuple(p.get("media") or ()))
+        log.info("sent message %s to %s", sid, mask(str(p["to"])))
+        return sid
+
+    def _voicemail_item(self, item: OutboxItem) -> None:
+        p = item.payload
+        self.crm.record_outcome(item.tenant_id, str(p["interaction_id"]), "voicemail",
+                                recording_url=p.get("recording_url"),
+                                transcription=p.get("transcription"))
+
+    # --- directly (off the webhook path) ------------------------------------------
     def apply(self, line: HasTenant, interaction_id: str, effects: Sequence[Any]) -> None:
         """Each effect on its own: one failing (carrier down) is logged, not fatal, since
         the webhook is already committed and the caller must still get their TwiML."""
@@ -58,7 +120,11 @@ class EffectApplier:
             self.crm.record_outcome(tenant.tenant_id, interaction_id, "voicemail",
                                     recording_url=effect.recording_url,
                                     transcription=effect.transcription)
-        elif isinstance(effect, ExecutionEnded):
+        else:
+            self._note(interaction_id, effect)
+
+    def _note(self, interaction_id: str, effect: Any) -> None:
+        if isinstance(effect, ExecutionEnded):
             level = logging.INFO if effect.reason == "completed" else logging.WARNING
             log.log(level, "flow for %s ended: %s (at %s)", interaction_id, effect.reason,
                     effect.widget)

@@ -1,30 +1,42 @@
 """Running a tenant's flow across webhooks: what voice and messaging share.
 
 One webhook = find the number and flow, load the execution, take one engine step, and
-commit the execution, the CRM records and the idempotency record in ONE DynamoDB
-transaction. Effects outside DynamoDB (messages, routing) run after that commit, so a
-retried webhook, which fails the idempotency condition, has none of them.
+commit the execution (conditioned on the version it was read at), the CRM records, the
+outbox items of the step's outside effects and the idempotency record in ONE DynamoDB
+transaction. The outbox items run after that commit, so a retried webhook, which fails
+the idempotency condition, has none of them, and a Lambda that dies after the commit
+leaves them to the sweep. A flow that can make HTTP requests claims its event before
+the engine runs (one more request), so a retry never repeats them.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.domain.crm import Interaction
-from chalicelib.domain.errors import Forbidden, NotFound, NotInService
-from chalicelib.domain.flows.context import ExecutionContext
+from chalicelib.domain.errors import Forbidden, HotlineError, NotFound, NotInService
+from chalicelib.domain.flows.context import ExecutionContext, channel_of
 from chalicelib.domain.flows.model import Flow
 from chalicelib.domain.flows.runtime import FlowEnvironment
 from chalicelib.domain.identity import PhoneNumber, Tenant
+from chalicelib.domain.outbox import OutboxItem
+from chalicelib.domain.phone import mask
 from chalicelib.services.directory import NumberStore
 from chalicelib.services.ttl_cache import TtlCache
+from chalicelib.services.webhook_claim import current_claim
 from chalicelib.services.webhook_gate import Webhook
 
 if TYPE_CHECKING:
     from chalicelib.services.crm import CrmService
     from chalicelib.services.effects import EffectApplier
+    from chalicelib.services.outbox import Outbox
+
+log = logging.getLogger("hotline.flows")
+
+HTTP_WIDGETS = frozenset({"make-http-request", "run-function"})
 
 
 class PublishedFlows(Protocol):
@@ -43,8 +55,10 @@ class DueExecution(Protocol):
 
 class ExecutionStore(Protocol):
     def get(self, tenant_id: str, execution_id: str) -> ExecutionContext | None: ...
+    def get_versioned(self, tenant_id: str, execution_id: str
+                      ) -> tuple[ExecutionContext, float] | None: ...
     def stage_put(self, tx: Any, tenant_id: str, context: ExecutionContext,
-                  ttl_seconds: int) -> None: ...
+                  ttl_seconds: int, expected_version: float | None = None) -> None: ...
     def put_if_unchanged(self, tenant_id: str, context: ExecutionContext,
                          expected_updated_at: float) -> None: ...
     def due(self, before: float, limit: int = 100) -> Sequence[DueExecution]: ...
@@ -56,8 +70,8 @@ Stage = Callable[[Any], None]
 class Committer(Protocol):
     """The idempotency store: one commit (or claim) per webhook key."""
 
-    def commit(self, key: str, response: str | None, stages: list[Stage]) -> None: ...
-    def claim(self, key: str, response: str | None = None) -> None: ...
+    def commit(self, key: str, response: str | None, stages: list[Stage],
+               token: str | None = None) -> None: ...
     def stored_response(self, key: str) -> str | None: ...
 
 
@@ -85,6 +99,7 @@ class Engine(Protocol):
 
 
 class Router(Protocol):
+    def call_task_id(self, tenant_id: str, call_sid: str, queue: str) -> str: ...
     def enqueue_call(self, *, tenant_id: str, call_sid: str, interaction_id: str, queue: str,
                      priority: int = 0, timeout: int | None = None,
                      attributes: dict[str, Any] | None = None, caller: str | None = None,
@@ -107,6 +122,8 @@ class WebhookParts:
     router: Callable[[], Router]
     effects: EffectApplier
     committer: Committer
+    outbox: Outbox
+    metrics: Callable[[str, dict[str, str]], None] | None = None
 
 
 class WebhookService:
@@ -120,6 +137,66 @@ class WebhookService:
         self.router = parts.router
         self.effects = parts.effects
         self.committer = parts.committer
+        self.outbox = parts.outbox
+        self.metrics = parts.metrics or count_metric
+
+    def claim_before_http(self, flow: Flow) -> None:
+        """A flow that can make HTTP requests claims its event before the engine runs."""
+        claim = current_claim()
+        if claim is not None and any(s.type in HTTP_WIDGETS for s in flow.states):
+            claim.ensure()
+
+    def commit_step(self, key: str, response: str, stages: list[Stage],
+                    items: list[OutboxItem]) -> None:
+        """Commit the step (and its outbox items) once, then run the items."""
+        claim = current_claim()
+        token = claim.commit_token if claim is not None and claim.key == key else None
+        stages = [*stages, *(self.outbox.stage(item) for item in items)]
+        self.committer.commit(key, response, stages, token=token)
+        if claim is not None and claim.key == key:
+            claim.mark_committed()
+        self.outbox.run_staged(items)
+
+    def record_unserved(self, hook: Webhook) -> None:
+        """The webhook could not be served (DynamoDB throttled, a race lost three times):
+        the caller heard the apology, and the interaction is still written, once (it is
+        left as it is if an earlier webhook of the call already wrote it)."""
+        sid = hook.params.get("CallSid") or hook.params.get("MessageSid") or ""
+        sender = hook.params.get("From", "")
+        try:
+            line = self.session.line(hook)
+            channel = "voice" if hook.params.get("CallSid") else channel_of(sender)
+            interaction = replace(self.crm.new_interaction(
+                line.tenant.tenant_id, sid, sender, line.number.number, channel,
+                hook.params.get("Direction", "inbound")), status="unserved")
+            if self.crm.store.create_interaction(interaction):
+                self.crm.store.touch_contact(line.tenant.tenant_id, sender,
+                                             interaction.started_at)
+        except HotlineError as exc:
+            log.error("could not record unserved %s from %s: %s: %s", sid, mask(sender),
+                      type(exc).__name__, exc.message)
+
+    def report_failures(self, result: Any, channel: str, sid: str, contact: str | None,
+                        business: str) -> bool:
+        """A widget that raised: logged with its stack and the masked parties, counted
+        (EMF metric ``WidgetErrors``). True if any did (the caller gets the apology)."""
+        failures: list[tuple[str, Exception]] = getattr(result, "failures", [])
+        for widget, exc in failures:
+            log.error("widget %r failed on %s %s from %s to %s: %s: %s", widget, channel, sid,
+                      mask(contact), mask(business), type(exc).__name__, exc,
+                      exc_info=(type(exc), exc, exc.__traceback__))
+            self.metrics("WidgetErrors", {"channel": channel})
+        return bool(failures)
+
+
+def count_metric(name: str, dimensions: dict[str, str]) -> None:
+    """One count as an EMF line on stdout (CloudWatch turns it into a metric)."""
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    with single_metric(name=name, unit=MetricUnit.Count, value=1,
+                       namespace="Hotline") as metric:
+        for key, value in dimensions.items():
+            metric.add_dimension(name=key, value=value)
 
 
 @dataclass(frozen=True)
@@ -214,9 +291,17 @@ class FlowSession:
     def execution(self, tenant_id: str, execution_id: str) -> ExecutionContext | None:
         return self.executions.get(tenant_id, execution_id)
 
-    def stage_execution(self, tenant_id: str, context: ExecutionContext) -> Stage:
+    def versioned_execution(self, tenant_id: str, execution_id: str
+                            ) -> tuple[ExecutionContext | None, float | None]:
+        """The execution and the version it was read at (None, None: there is none)."""
+        found = self.executions.get_versioned(tenant_id, execution_id)
+        return (None, None) if found is None else found
+
+    def stage_execution(self, tenant_id: str, context: ExecutionContext,
+                        expected_version: float | None = None) -> Stage:
+        """The execution's put, conditioned on the version read (None: must be new)."""
         return lambda tx: self.executions.stage_put(tx, tenant_id, context,
-                                                    EXECUTION_TTL_SECONDS)
+                                                    EXECUTION_TTL_SECONDS, expected_version)
 
 
 def form_params(params: Mapping[str, str]) -> dict[str, str]:

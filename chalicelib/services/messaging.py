@@ -9,10 +9,10 @@ from contextlib import suppress
 from dataclasses import replace
 from typing import Any
 
-from chalicelib.adapters.dynamo.idempotency_repository import AlreadyProcessed
 from chalicelib.domain.errors import Conflict, HotlineError, NotFound, Unavailable
 from chalicelib.domain.flows.context import ExecutionContext, channel_of, conversation_id
-from chalicelib.domain.flows.verbs import Enqueue
+from chalicelib.domain.flows.verbs import Enqueue, Message
+from chalicelib.domain.outbox import OutboxItem
 from chalicelib.domain.phone import mask
 from chalicelib.services.flow_session import (
     Line,
@@ -25,6 +25,9 @@ from chalicelib.services.webhook_gate import Webhook
 
 log = logging.getLogger("hotline.messaging")
 
+ENQUEUE_MESSAGE = "routing.enqueue_message"
+APOLOGY = "Sorry, we couldn't process your message. Please try again later."
+
 
 def _overdue(context: ExecutionContext | None, now: float) -> bool:
     return (context is not None and context.status == "waiting"
@@ -35,6 +38,7 @@ class MessagingService(WebhookService):
     def __init__(self, parts: WebhookParts, clock: Callable[[], float] = time.time) -> None:
         super().__init__(parts)
         self.clock = clock
+        self.outbox.register(ENQUEUE_MESSAGE, self._enqueue_item, at_most_once=False)
 
 
     def incoming_message(self, hook: Webhook) -> str:
@@ -48,40 +52,44 @@ class MessagingService(WebhookService):
         tenant_id = line.tenant.tenant_id
         execution_id = conversation_id(sender, line.number.number)
         params = form_params(hook.params)
-        context = self.session.execution(tenant_id, execution_id)
+        context, version = self.session.versioned_execution(tenant_id, execution_id)
         expired: list[Any] = []
         if _overdue(context, self.clock()):
             # The wait timed out before the sweep saw it: its timeout path runs first,
             # then this message starts a new conversation, as in Studio.
             assert context is not None
             flow = self.session.flow_revision(tenant_id, context.flow_id, context.revision)
+            self.claim_before_http(flow)
             expired = self.engine.expire(flow, context, line.environment()).effects
             context = None
         if context is not None and context.status == "waiting" and context.waiting_on:
             flow = self.session.flow_revision(tenant_id, context.flow_id, context.revision)
+            self.claim_before_http(flow)
             result = self.engine.resume(flow, context, context.waiting_on, params,
                                         line.environment())
         else:
             flow_id = line.number.sms_flow_id or line.number.flow_id
             flow, revision = self.session.published_flow(tenant_id, flow_id)
+            self.claim_before_http(flow)
             result = self.engine.start(flow, Trigger("incomingMessage", params),
                                        line.environment(), flow_id=flow_id or "",
                                        revision=revision)
-        verbs = self._hand_off(line, message_sid, sender, result.verbs)
+        key = hook.idempotency_key
+        verbs, queued = self._hand_off(key, line, message_sid, sender, result.verbs)
+        if self.report_failures(result, "sms", message_sid, sender, line.number.number):
+            verbs = [*verbs, Message(APOLOGY)]
         reply = render_messaging(verbs)
         interaction = replace(
             self.crm.new_interaction(tenant_id, message_sid, sender, line.number.number,
                                      channel_of(sender), "inbound"),
             status="received", summary=hook.params.get("Body", "")[:500])
         stages = [*new_interaction_stages(self.crm_stager, interaction),
-                  self.session.stage_execution(tenant_id, result.context)]
-        try:
-            self.committer.commit(hook.idempotency_key, reply, stages)
-        except AlreadyProcessed as done:
-            return done.response or reply
+                  self.session.stage_execution(tenant_id, result.context, version)]
+        items = [*queued, *self.effects.plan(key, line.tenant, message_sid,
+                                             [*expired, *result.effects])]
+        self.commit_step(key, reply, stages, items)
         log.info("message %s from %s handled for tenant %s", message_sid, mask(sender),
                  tenant_id)
-        self.effects.apply(line, message_sid, [*expired, *result.effects])
         return reply
 
     def expire_due(self, now: float | None = None, limit: int = 100) -> int:
@@ -120,24 +128,36 @@ class MessagingService(WebhookService):
             expired += 1
         return expired
 
-    def _hand_off(self, line: Line, message_sid: str, sender: str,
-                  verbs: list[Any]) -> list[Any]:
-        """send-to-flex on a conversation: a messaging task in Hotline's queue."""
+    def _hand_off(self, key: str, line: Line, message_sid: str, sender: str,
+                  verbs: list[Any]) -> tuple[list[Any], list[OutboxItem]]:
+        """send-to-flex on a conversation: a messaging task in Hotline's queue, created
+        after the commit (an outbox item)."""
         out: list[Any] = []
-        for verb in verbs:
+        items: list[OutboxItem] = []
+        for index, verb in enumerate(verbs):
             if not isinstance(verb, Enqueue):
                 out.append(verb)
                 continue
-            try:
-                self.router().enqueue_message(
-                    tenant_id=line.tenant.tenant_id, conversation_id=conversation_id(
-                        sender, line.number.number),
-                    interaction_id=message_sid, queue=verb.queue, priority=verb.priority,
-                    timeout=verb.timeout, attributes=dict(verb.attributes),
-                    contact=sender, business_number=line.number.number,
-                    channel=channel_of(sender))
-            except NotFound as exc:
-                log.warning("conversation from %s could not be queued: %s", mask(sender),
-                            exc.message)
-                continue
-        return out
+            items.append(self.outbox.item(key, f"enqueue:{index}", line.tenant.tenant_id,
+                                          ENQUEUE_MESSAGE, {
+                "conversation_id": conversation_id(sender, line.number.number),
+                "interaction_id": message_sid, "queue": verb.queue,
+                "priority": verb.priority, "timeout": verb.timeout,
+                "attributes": dict(verb.attributes), "contact": sender,
+                "business_number": line.number.number, "channel": channel_of(sender)}))
+        return out, items
+
+    def _enqueue_item(self, item: OutboxItem) -> str | None:
+        p = item.payload
+        try:
+            task = self.router().enqueue_message(
+                tenant_id=item.tenant_id, conversation_id=str(p["conversation_id"]),
+                interaction_id=str(p["interaction_id"]), queue=str(p["queue"]),
+                priority=int(p.get("priority") or 0), timeout=p.get("timeout"),
+                attributes=dict(p.get("attributes") or {}), contact=p.get("contact"),
+                business_number=p.get("business_number"), channel=str(p.get("channel")))
+        except NotFound as exc:
+            log.warning("conversation from %s could not be queued: %s",
+                        mask(p.get("contact")), exc.message)
+            return None
+        return str(task.task_id)

@@ -10,7 +10,8 @@ from urllib.parse import urlencode
 
 from chalicelib.config import Settings
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
-from chalicelib.domain.flows.verbs import Enqueue, HandOffToTenant
+from chalicelib.domain.flows.verbs import Enqueue, HandOffToTenant, Hangup, Say
+from chalicelib.domain.outbox import OutboxItem
 from chalicelib.domain.phone import mask
 from chalicelib.services.flow_session import (
     Line,
@@ -25,6 +26,9 @@ from chalicelib.services.webhook_gate import Webhook
 log = logging.getLogger("hotline.voice")
 
 FINAL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
+ENQUEUE_CALL = "routing.enqueue_call"
+CALL_ENDED = "voice.call_ended"
+APOLOGY = "Sorry, we can't take your call right now. Please try again later. Goodbye."
 
 
 class VoiceUrls:
@@ -55,6 +59,8 @@ class VoiceService(WebhookService):
     def __init__(self, settings: Settings, parts: WebhookParts) -> None:
         super().__init__(parts)
         self.settings = settings
+        self.outbox.register(ENQUEUE_CALL, self._enqueue_item, at_most_once=False)
+        self.outbox.register(CALL_ENDED, self._call_ended_item, at_most_once=False)
 
     # --- webhooks -------------------------------------------------------------------
     def incoming_call(self, hook: Webhook) -> str:
@@ -65,6 +71,7 @@ class VoiceService(WebhookService):
         caller = hook.require("From")
         line = self.session.line(hook)
         flow, revision = self.session.published_flow(line.tenant.tenant_id, line.number.flow_id)
+        self.claim_before_http(flow)
         result = self.engine.start(flow, Trigger("incomingCall", form_params(hook.params)),
                                    line.environment(), flow_id=line.number.flow_id or "",
                                    revision=revision)
@@ -74,7 +81,7 @@ class VoiceService(WebhookService):
         stages = new_interaction_stages(self.crm_stager, interaction)
         log.info("incoming call %s from %s to tenant %s", call_sid, mask(caller),
                  line.tenant.tenant_id)
-        return self._finish(hook.idempotency_key, line, call_sid, flow, result, stages)
+        return self._finish(hook.idempotency_key, line, call_sid, flow, result, stages, None)
 
     def resume(self, hook: Webhook) -> str:
         """POST /twilio/voice/flow?w=<widget>&s=<step>: the carrier answers a widget."""
@@ -97,78 +104,81 @@ class VoiceService(WebhookService):
 
     def resume_on_line(self, line: Line, call_sid: str, widget: str,
                        params: Mapping[str, str], key: str) -> str:
-        context = self.session.execution(line.tenant.tenant_id, call_sid)
+        context, version = self.session.versioned_execution(line.tenant.tenant_id, call_sid)
         if context is None:
             raise NotFound(f"no flow execution for call {call_sid}")
         if context.status == "ended":
+            # A retried final step lands here; the edge replays its stored answer.
             raise Conflict("the flow for this call has already ended")
         flow = self.session.flow_revision(line.tenant.tenant_id, context.flow_id,
                                           context.revision)
+        self.claim_before_http(flow)
         result = self.engine.resume(flow, context, widget, form_params(params),
                                     line.environment())
-        return self._finish(key, line, call_sid, flow, result, [])
+        return self._finish(key, line, call_sid, flow, result, [], version)
 
     def call_status(self, hook: Webhook) -> str:
-        """POST /twilio/voice/status: record the call's final status, once."""
-        from chalicelib.adapters.dynamo.idempotency_repository import AlreadyProcessed
+        """POST /twilio/voice/status: record the call's final status, once.
 
+        The claim and the outbox item of the call's end commit together; the CRM and
+        the routing then apply it (and the sweep does, if this Lambda dies first).
+        """
         call_sid = hook.require("CallSid")
         status = hook.require("CallStatus")
         if status not in FINAL_STATUSES:
             return ""
         line = self.session.line(hook, "To" if hook.params.get("Direction", "inbound")
                                  == "inbound" else "From")
-        tenant_id = line.tenant.tenant_id
-        key = f"{hook.account_sid}#{call_sid}#status#{status}"
-        # Both effects are idempotent (first writer wins; state-machine conditions), so
-        # they run before the claim: a failure part-way leaves the retry free to finish,
-        # and a duplicate changes nothing.
         duration = hook.params.get("CallDuration", "")
-        self.crm.record_ended(tenant_id, call_sid, status,
-                              int(duration) if duration.isdigit() else None)
-        self.router().on_call_ended(tenant_id, call_sid, status)
-        try:
-            self.committer.claim(key, response="")
-        except AlreadyProcessed:
-            log.info("status %s of call %s was delivered twice", status, call_sid)
+        item = self.outbox.item(hook.idempotency_key, "ended", line.tenant.tenant_id,
+                                CALL_ENDED, {"call_sid": call_sid, "status": status,
+                                             "duration": duration})
+        self.commit_step(hook.idempotency_key, "", [], [item])
         return ""
+
+    def _call_ended_item(self, item: OutboxItem) -> None:
+        p = item.payload
+        duration = str(p.get("duration") or "")
+        self.crm.record_ended(item.tenant_id, str(p["call_sid"]), str(p["status"]),
+                              int(duration) if duration.isdigit() else None)
+        self.router().on_call_ended(item.tenant_id, str(p["call_sid"]), str(p["status"]))
 
     # --- one step -------------------------------------------------------------------
     def _finish(self, key: str, line: Line, call_sid: str, flow: Any, result: Any,
-                stages: list[Stage]) -> str:
+                stages: list[Stage], version: float | None) -> str:
         """Hand-offs, queue tasks, render, commit once, then the effects."""
-        from chalicelib.adapters.dynamo.idempotency_repository import AlreadyProcessed
         from chalicelib.adapters.twilio.twiml import render_voice
 
-        line, flow, result = self._follow_hand_off(line, call_sid, flow, result, stages)
+        line, flow, result, version = self._follow_hand_off(line, call_sid, flow, result,
+                                                             stages, version)
         tenant_id = line.tenant.tenant_id
-        result, queued = self._enqueue(line, call_sid, flow, result)
+        if self.report_failures(result, "voice", call_sid, result.context.contact_address,
+                                line.number.number):
+            result.verbs[:] = [*result.verbs, Say(APOLOGY), Hangup()]
+        result, queued = self._enqueue(key, line, call_sid, flow, result)
         urls = VoiceUrls(self.settings, result.context.steps,
                          tenant_id if line.handed_off else None)
         twiml = render_voice(result.verbs, urls)
-        stages.append(self.session.stage_execution(tenant_id, result.context))
-        try:
-            self.committer.commit(key, twiml, stages)
-        except AlreadyProcessed as done:
-            log.info("retried webhook for call %s answered from its record", call_sid)
-            return done.response or twiml
-        for queue, task_id in queued:
-            self.crm.record_queued(tenant_id, call_sid, queue, task_id)
-        self.effects.apply(line, call_sid, result.effects)
+        stages.append(self.session.stage_execution(tenant_id, result.context, version))
+        items = [*queued, *self.effects.plan(key, line.tenant, call_sid, result.effects)]
+        self.commit_step(key, twiml, stages, items)
         return twiml
 
     def _follow_hand_off(self, line: Line, call_sid: str, flow: Any, result: Any,
-                         stages: list[Stage]) -> tuple[Line, Any, Any]:
+                         stages: list[Stage], version: float | None
+                         ) -> tuple[Line, Any, Any, float | None]:
         """A shared number's menu hands the caller to one of its tenants' flows."""
         from chalicelib.domain.flows.engine import Trigger
 
         hand_off = next((e for e in result.effects if isinstance(e, HandOffToTenant)), None)
         if hand_off is None:
-            return line, flow, result
+            return line, flow, result, version
         target = self.session.served_by(line, hand_off.tenant_id)
-        stages.append(self.session.stage_execution(line.tenant.tenant_id, result.context))
+        stages.append(self.session.stage_execution(line.tenant.tenant_id, result.context,
+                                                   version))
         flow_id = str(target.tenant.profile.get("default_flow_id") or "")
         target_flow, revision = self.session.published_flow(target.tenant.tenant_id, flow_id)
+        self.claim_before_http(target_flow)
         trigger = Trigger("incomingCall", result.context.trigger.get("call", {}))
         started = self.engine.start(target_flow, trigger, target.environment(),
                                     flow_id=flow_id, revision=revision)
@@ -177,11 +187,12 @@ class VoiceService(WebhookService):
             target.tenant.tenant_id, call_sid, str(result.context.contact_address),
             line.number.number, "voice", "inbound")
         stages.append(lambda tx: self.crm_stager.stage_create_interaction(tx, interaction))
-        return target, target_flow, started
+        return target, target_flow, started, None
 
-    def _enqueue(self, line: Line, call_sid: str, flow: Any, result: Any
-                 ) -> tuple[Any, list[tuple[str, str]]]:
-        """Create the routing task behind the step's Enqueue verb (idempotent per call).
+    def _enqueue(self, key: str, line: Line, call_sid: str, flow: Any, result: Any
+                 ) -> tuple[Any, list[OutboxItem]]:
+        """Plan the routing task behind the step's Enqueue verb: its queue is checked and
+        its id fixed now (the TwiML names it); it is created after the commit.
 
         A queue the tenant does not have takes the widget's failedToEnqueue path; if that
         path enqueues again and fails again, the caller gets the flow's words and no queue.
@@ -192,12 +203,8 @@ class VoiceService(WebhookService):
                 return result, []
             verb = result.verbs[index]
             try:
-                task = self.router().enqueue_call(
-                    tenant_id=line.tenant.tenant_id, call_sid=call_sid,
-                    interaction_id=call_sid, queue=verb.queue, priority=verb.priority,
-                    timeout=verb.timeout, attributes=dict(verb.attributes),
-                    caller=result.context.contact_address,
-                    business_number=line.number.number)
+                task_id = self.router().call_task_id(line.tenant.tenant_id, call_sid,
+                                                     verb.queue)
             except NotFound as exc:
                 log.warning("call %s could not be queued (attempt %d): %s", call_sid, attempt,
                             exc.message)
@@ -206,7 +213,24 @@ class VoiceService(WebhookService):
                                             {"QueueResult": "error"}, line.environment())
                 result.verbs[:0] = spoken
                 continue
-            result.verbs[index] = replace(verb, task_id=task.task_id)
-            return result, [(verb.queue, task.task_id)]
+            result.verbs[index] = replace(verb, task_id=task_id)
+            item = self.outbox.item(key, "enqueue", line.tenant.tenant_id, ENQUEUE_CALL, {
+                "call_sid": call_sid, "queue": verb.queue, "priority": verb.priority,
+                "timeout": verb.timeout, "attributes": dict(verb.attributes),
+                "caller": result.context.contact_address,
+                "business_number": line.number.number})
+            return result, [item]
         result.verbs[:] = [v for v in result.verbs if not isinstance(v, Enqueue)]
         return result, []
+
+    def _enqueue_item(self, item: OutboxItem) -> str:
+        """After the commit: the task, then the CRM's note that the call is queued."""
+        p = item.payload
+        call_sid = str(p["call_sid"])
+        task = self.router().enqueue_call(
+            tenant_id=item.tenant_id, call_sid=call_sid, interaction_id=call_sid,
+            queue=str(p["queue"]), priority=int(p.get("priority") or 0),
+            timeout=p.get("timeout"), attributes=dict(p.get("attributes") or {}),
+            caller=p.get("caller"), business_number=p.get("business_number"))
+        self.crm.record_queued(item.tenant_id, call_sid, str(p["queue"]), task.task_id)
+        return str(task.task_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -37,10 +38,25 @@ class Webhook:
 
     @property
     def idempotency_key(self) -> str:
-        """The event identity: Hotline's callback URL (path and query) on this CallSid."""
+        """The event's identity: the account, the CallSid or MessageSid, Hotline's callback
+        URL (path and query), and the fields by which Twilio tells apart the events it
+        posts to one URL (a status callback's status, a queue result, digits...)."""
         sid = self.params.get("CallSid") or self.params.get("MessageSid") or ""
         query = "&".join(f"{k}={v}" for k, v in sorted(self.query.items()))
-        return f"{self.account_sid}#{sid}#{self.path}?{query}"
+        event = "&".join(f"{name}={self.params[name]}" for name in DISCRIMINATORS
+                         if self.params.get(name))
+        key = f"{self.account_sid}#{sid}#{self.path}?{query}"
+        if event:
+            key += "#" + event
+        if len(key) > MAX_KEY_LENGTH:  # long speech results: keep the key under 2 KB
+            digest = hashlib.sha256(key.encode()).hexdigest()
+            key = f"{self.account_sid}#{sid}#{self.path}#sha256={digest}"
+        return key
+
+
+DISCRIMINATORS = ("CallStatus", "MessageStatus", "SmsStatus", "QueueResult", "DialCallStatus",
+                  "Digits", "SpeechResult", "RecordingSid", "SequenceNumber")
+MAX_KEY_LENGTH = 1024
 
 
 class WebhookGate:

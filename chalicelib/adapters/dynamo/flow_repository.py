@@ -176,9 +176,11 @@ class ExecutionRepository:
         self._clock = clock
         self._ttl = ttl_seconds
 
-    def _item(self, tenant_id: str, context: ExecutionContext,
-              ttl_seconds: int) -> ExecutionModel:
+    def _item(self, tenant_id: str, context: ExecutionContext, ttl_seconds: int,
+              after: float | None = None) -> ExecutionModel:
         now = self._clock()
+        if after is not None and now <= after:
+            now = after + 0.001  # the version moves on even within one clock tick
         waiting_with_deadline = context.status != "ended" and context.deadline is not None
         return ExecutionModel(
             tenant_id, context.execution_id, flow_id=context.flow_id,
@@ -190,19 +192,33 @@ class ExecutionRepository:
 
     @dynamo_call("read flow execution")
     def get(self, tenant_id: str, execution_id: str) -> ExecutionContext | None:
+        found = self.get_versioned(tenant_id, execution_id)
+        return None if found is None else found[0]
+
+    @dynamo_call("read flow execution")
+    def get_versioned(self, tenant_id: str, execution_id: str
+                      ) -> tuple[ExecutionContext, float] | None:
+        """The execution and its version (``updated_at``), for a conditional save."""
         try:
             item = ExecutionModel.get(tenant_id, execution_id, consistent_read=True)
         except ExecutionModel.DoesNotExist:
             return None
-        return ExecutionContext.from_dict(item.context)
+        return ExecutionContext.from_dict(item.context), float(item.updated_at)
 
     def stage_put(self, tx: TransactWrite, tenant_id: str, context: ExecutionContext,
-                  ttl_seconds: int) -> None:
-        """Add the execution's put to a transaction the caller commits."""
-        tx.save(self._item(tenant_id, context, ttl_seconds))
+                  ttl_seconds: int, expected_version: float | None = None) -> None:
+        """Add the execution's put to a transaction the caller commits, conditioned on
+        the version it was read at (``None``: it must not exist yet). Two events racing
+        on one execution (two SMS, a reply and the timeout sweep): one transaction wins."""
+        condition = (ExecutionModel.execution_id.does_not_exist() if expected_version is None
+                     else ExecutionModel.updated_at == expected_version)
+        tx.save(self._item(tenant_id, context, ttl_seconds, expected_version),
+                condition=condition)
 
     @dynamo_call("save flow execution")
     def put(self, tenant_id: str, context: ExecutionContext) -> None:
+        """Seed an execution (tests, tools). Webhooks save through ``stage_put`` and the
+        sweep through ``put_if_unchanged``: both conditioned on the version read."""
         self._item(tenant_id, context, self._ttl).save()
 
     def put_if_unchanged(self, tenant_id: str, context: ExecutionContext,
@@ -210,7 +226,7 @@ class ExecutionRepository:
         """Save only if no webhook saved the execution since it was read (the sweep
         racing a late reply); raises Conflict otherwise."""
         with translated("save flow execution"):
-            self._item(tenant_id, context, self._ttl).save(
+            self._item(tenant_id, context, self._ttl, expected_updated_at).save(
                 condition=ExecutionModel.updated_at == expected_updated_at)
 
     @dynamo_call("list due flow executions")

@@ -59,6 +59,7 @@ class StepResult:
     status: str  # "waiting" | "ended"
     trail: list[Visit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    failures: list[tuple[str, Exception]] = field(default_factory=list)  # widget, error
 
     @property
     def waiting_on(self) -> str | None:
@@ -188,6 +189,7 @@ class FlowEngine:
             return action()
         except Exception as exc:  # the caller must never hear an application error
             run.warnings.append(f"widget '{state.name}' failed: {type(exc).__name__}: {exc}")
+            run.failures.append((state.name, exc))
             return END
 
     def _follow(self, run: Run, state: State, outcome: Outcome) -> StepResult:
@@ -261,4 +263,5 @@ class FlowEngine:
     def _result(self, run: Run) -> StepResult:
         status = "ended" if run.context.status == "ended" else "waiting"
         return StepResult(verbs=run.verbs, effects=run.effects, context=run.context,
-                          status=status, trail=run.trail, warnings=run.warnings)
+                          status=status, trail=run.trail, warnings=run.warnings,
+                          failures=run.failures)

@@ -63,6 +63,7 @@ class Run:
     effects: list[Effect] = field(default_factory=list)
     trail: list[Visit] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    failures: list[tuple[str, Exception]] = field(default_factory=list)  # widget, error
 
     @property
     def voice(self) -> bool:

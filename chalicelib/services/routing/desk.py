@@ -164,7 +164,10 @@ class AgentDesk:
     # --- wrap-up --------------------------------------------------------------------
     def wrapup(self, tenant_id: str, agent_id: str, task_id: str, disposition: str,
                notes: str) -> Task:
-        """Record the disposition and notes in the CRM and complete the task."""
+        """Complete the task (a conditional transaction: the first wrap-up, or the
+        sweep's end of wrap-up, wins), then record the disposition and notes in the CRM
+        (the same fields each time: a retry after a failed CRM write writes them again),
+        then mark the wrap-up recorded."""
         task = self.routing.task(tenant_id, task_id)
         if task.assigned_agent != agent_id:
             raise NotFound(f"task {task_id} not found")
@@ -177,11 +180,17 @@ class AgentDesk:
             raise Conflict("end the call before wrapping up")
         if not (disposition or "").strip():
             raise InvalidInput("disposition is required", path="disposition")
+        if task.status is not TaskStatus.COMPLETED:
+            try:
+                task = self.routing.complete(tenant_id, task_id, agent_id)
+            except Conflict:
+                task = self.routing.task(tenant_id, task_id)  # the sweep completed it first
+                if task.status is not TaskStatus.COMPLETED or task.wrapup_recorded:
+                    raise
         if task.interaction_id:
             self.routing.crm.record_wrapup(tenant_id, task.interaction_id, agent_id,
                                            disposition, notes)
-        if task.status is TaskStatus.COMPLETED:
-            marked = self.routing.update_task(
-                tenant_id, task_id, lambda t: replace(t, wrapup_recorded=True))
-            return marked or task
-        return self.routing.complete(tenant_id, task_id, agent_id, recorded=True)
+        marked = self.routing.update_task(
+            tenant_id, task_id,
+            lambda t: None if t.wrapup_recorded else replace(t, wrapup_recorded=True))
+        return marked or task

@@ -129,6 +129,13 @@ class RoutingService:
                 log.warning("matching %s failed: %s: %s", name, type(exc).__name__, exc.message)
 
     # --- tasks in -------------------------------------------------------------------
+    def call_task_id(self, tenant_id: str, call_sid: str, queue: str) -> str:
+        """The id ``enqueue_call`` will give this call's task, once ``queue`` is known to
+        exist (NotFound otherwise): the voice webhook names it in its TwiML and commits
+        before the task is created."""
+        self.config.get(tenant_id).queue(queue)
+        return task_id_for(tenant_id, call_sid)
+
     def enqueue_call(self, *, tenant_id: str, call_sid: str, interaction_id: str, queue: str,
                      priority: int = 0, timeout: int | None = None,
                      attributes: dict[str, Any] | None = None, caller: str | None = None,

@@ -1,3 +1,11 @@
 """Every table's PynamoDB model. Importing this package registers them all."""
 
-from chalicelib.adapters.dynamo.models import crm, flows, idempotency, limits, routing, tenants  # noqa: F401
+from chalicelib.adapters.dynamo.models import (  # noqa: F401
+    crm,
+    flows,
+    idempotency,
+    limits,
+    outbox,
+    routing,
+    tenants,
+)

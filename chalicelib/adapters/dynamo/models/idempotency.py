@@ -1,4 +1,10 @@
-"""Idempotency records: one per (tenant, CallSid or MessageSid, event)."""
+"""Idempotency records: one per Twilio event (account, CallSid or MessageSid, URL, and
+the event's own discriminator), in the style of powertools' idempotency records.
+
+``status`` is INPROGRESS while the first delivery runs (``in_progress_until`` bounds
+how long a crashed Lambda can hold it; ``token`` names the holder) and COMPLETED with
+the ``response`` every retry replays. ``expires_at`` is the table's TTL.
+"""
 
 from __future__ import annotations
 
@@ -15,3 +21,5 @@ class IdempotencyModel(HotlineModel):
     status = UnicodeAttribute()
     response = UnicodeAttribute(null=True)
     expires_at = NumberAttribute()
+    in_progress_until = NumberAttribute(null=True)
+    token = UnicodeAttribute(null=True)

@@ -1,0 +1,273 @@
+"""PROOF: every route under /twilio/ has exactly one effect per event.
+
+For each route (taken from the app's own route table, so a new /twilio/ route without a
+case here fails ``test_every_twilio_route_has_a_case``), a business is arranged, then
+one signed event is delivered:
+- twice in a row: the second answer is the first's, byte for byte, and nothing in the
+  tenant's tables, the outbox, the REST log or the SMS log changed;
+- five times at once (threads), to a second business arranged the same way: all five
+  answers are equal, and the effects have the same shape as one delivery's.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import pytest
+
+from tests.integration.webhooks.conftest import Business, path_of, query_of, shape
+
+
+def _sid(prefix: str = "CA") -> str:
+    return prefix + uuid.uuid4().hex
+
+
+@dataclass
+class Delivery:
+    path: str
+    params: dict[str, str]
+    has_effect: bool = True  # the first delivery must change something
+
+
+def _gather_action(twiml: str, biz: Business) -> str:
+    found = re.search(r'<Gather[^>]*action="([^"]+)"', twiml)
+    assert found, twiml
+    return path_of(found.group(1), biz.settings)
+
+
+def _started_call(biz: Business) -> tuple[str, str]:
+    call = _sid()
+    twiml = biz.answer("/twilio/voice", biz.call_params(call, CallStatus="ringing"))
+    return call, _gather_action(twiml, biz)
+
+
+def _queued_call(biz: Business) -> tuple[str, str]:
+    """A caller who pressed 2 and waits in 'support' (no agent online)."""
+    call, menu = _started_call(biz)
+    biz.answer(menu, biz.call_params(call, Digits="2"))
+    from chalicelib.domain.routing.model import task_id_for
+
+    return call, task_id_for(biz.tenant_id, call)
+
+
+def _accepted(biz: Business) -> tuple[str, str, str]:
+    """A waiting call accepted by a desktop agent: (call, task, reservation)."""
+    agent = biz.agent("dana")
+    call, task_id = _queued_call(biz)
+    reservation = biz.offer_of(agent)
+    from chalicelib.wiring import get_agent_desk
+
+    get_agent_desk().accept(biz.tenant_id, agent, reservation)
+    return call, task_id, reservation
+
+
+def _mobile_offer(biz: Business) -> tuple[str, str, str]:
+    """A waiting call offered to a part-timer's mobile (the queue overflows at once)."""
+    biz.agent("pat", tier="part-time", mobile="+14155550777", take_on_mobile=True)
+    call, task_id = _queued_call(biz)
+    task = biz.task(task_id)
+    reservation = task.pending_reservations()[0]
+    return call, task_id, reservation.reservation_id
+
+
+def incoming_call(biz: Business) -> Delivery:
+    return Delivery("/twilio/voice", biz.call_params(_sid(), CallStatus="ringing"))
+
+
+def flow_step(biz: Business) -> Delivery:
+    """The menu answer that queues the caller and rings a part-timer's mobile."""
+    biz.agent("pat", tier="part-time", mobile="+14155550777", take_on_mobile=True)
+    call, menu = _started_call(biz)
+    return Delivery(menu, biz.call_params(call, Digits="2"))
+
+
+def call_status(biz: Business) -> Delivery:
+    call, _ = _queued_call(biz)
+    return Delivery("/twilio/voice/status",
+                    biz.call_params(call, CallStatus="completed", CallDuration="42"))
+
+
+def incoming_sms(biz: Business) -> Delivery:
+    return Delivery("/twilio/sms", {
+        "MessageSid": _sid("SM"), "AccountSid": biz.tenant.twilio_account_sid,
+        "From": biz.caller, "To": biz.number, "Body": "Do you deliver on Sundays?",
+        "SmsStatus": "received", "NumMedia": "0", "ApiVersion": "2010-04-01"})
+
+
+def queue_wait(biz: Business) -> Delivery:
+    call, task_id = _queued_call(biz)
+    return Delivery(f"/twilio/voice/queue/wait?task={task_id}",
+                    biz.call_params(call, QueuePosition="1", QueueTime="3"), has_effect=False)
+
+
+def queue_choice(biz: Business) -> Delivery:
+    call, task_id = _queued_call(biz)
+    return Delivery(f"/twilio/voice/queue/choice?t={biz.tenant_id}&task={task_id}",
+                    biz.call_params(call, Digits="1"))
+
+
+def queue_result(biz: Business) -> Delivery:
+    call, task_id = _queued_call(biz)
+    return Delivery(f"/twilio/voice/queue/result?task={task_id}&w=queue_support",
+                    biz.call_params(call, QueueResult="hangup", CallStatus="completed"))
+
+
+def queue_voicemail(biz: Business) -> Delivery:
+    call, task_id = _queued_call(biz)
+    return Delivery(f"/twilio/voice/queue/voicemail?t={biz.tenant_id}&task={task_id}",
+                    biz.call_params(call, RecordingUrl="https://api.twilio.com/rec/RE1",
+                                    RecordingDuration="7", RecordingSid=_sid("RE")))
+
+
+def agent_connect(biz: Business) -> Delivery:
+    _, _, reservation = _accepted(biz)
+    return Delivery(f"/twilio/voice/agent/connect?r={reservation}&t={biz.tenant_id}",
+                    biz.call_params(_sid(), Direction="outbound-api"))
+
+
+def agent_status(biz: Business) -> Delivery:
+    _, _, reservation = _accepted(biz)
+    return Delivery(f"/twilio/voice/agent/status?r={reservation}&t={biz.tenant_id}",
+                    biz.call_params(_sid(), CallStatus="no-answer", Direction="outbound-api"))
+
+
+def agent_whisper(biz: Business) -> Delivery:
+    _, _, reservation = _mobile_offer(biz)
+    return Delivery(f"/twilio/voice/agent/whisper?r={reservation}&t={biz.tenant_id}",
+                    biz.call_params(_sid(), Direction="outbound-api"), has_effect=False)
+
+
+def agent_whisper_answer(biz: Business) -> Delivery:
+    _, _, reservation = _mobile_offer(biz)
+    return Delivery(f"/twilio/voice/agent/whisper/answer?r={reservation}&t={biz.tenant_id}",
+                    biz.call_params(_sid(), Digits="1", Direction="outbound-api"))
+
+
+def callback_customer(biz: Business) -> Delivery:
+    """No callback is assigned: the customer hears the apology, nothing changes."""
+    _, task_id = _queued_call(biz)
+    return Delivery(f"/twilio/voice/callback/customer?t={biz.tenant_id}&task={task_id}",
+                    biz.call_params(_sid(), Direction="outbound-api"), has_effect=False)
+
+
+def callback_status(biz: Business) -> Delivery:
+    _, task_id = _queued_call(biz)
+    return Delivery(f"/twilio/voice/callback/status?t={biz.tenant_id}&task={task_id}",
+                    biz.call_params(_sid(), CallStatus="completed", Direction="outbound-api"),
+                    has_effect=False)
+
+
+def conference_route(path: str) -> Callable[[Business], Delivery]:
+    """The conference callbacks (VOICE-API's): a call whose task is not in a conference."""
+
+    def case(biz: Business) -> Delivery:
+        call, task_id = _queued_call(biz)
+        return Delivery(f"{path}?t={biz.tenant_id}&task={task_id}",
+                        biz.call_params(call, Digits="1", StatusCallbackEvent="participant-join"),
+                        has_effect=False)
+
+    return case
+
+
+CASES: dict[str, Callable[[Business], Delivery]] = {
+    "/twilio/voice": incoming_call,
+    "/twilio/voice/flow": flow_step,
+    "/twilio/voice/status": call_status,
+    "/twilio/sms": incoming_sms,
+    "/twilio/voice/queue/wait": queue_wait,
+    "/twilio/voice/queue/choice": queue_choice,
+    "/twilio/voice/queue/result": queue_result,
+    "/twilio/voice/queue/voicemail": queue_voicemail,
+    "/twilio/voice/agent/connect": agent_connect,
+    "/twilio/voice/agent/status": agent_status,
+    "/twilio/voice/agent/whisper": agent_whisper,
+    "/twilio/voice/agent/whisper/answer": agent_whisper_answer,
+    "/twilio/voice/callback/customer": callback_customer,
+    "/twilio/voice/callback/status": callback_status,
+    "/twilio/voice/conference/customer": conference_route("/twilio/voice/conference/customer"),
+    "/twilio/voice/conference/digits": conference_route("/twilio/voice/conference/digits"),
+    "/twilio/voice/conference/participant": conference_route(
+        "/twilio/voice/conference/participant"),
+    "/twilio/voice/client": conference_route("/twilio/voice/client"),
+}
+
+
+def twilio_routes() -> list[str]:
+    from app import app
+
+    return sorted(path for path in app.routes if path.startswith("/twilio/"))
+
+
+def test_every_twilio_route_has_a_case() -> None:
+    routes = twilio_routes()
+    assert routes, "the app has no /twilio/ routes"
+    missing = [r for r in routes if r not in CASES]
+    assert not missing, f"routes with no exactly-once case: {missing}"
+
+
+def _route_of(delivery: Delivery) -> str:
+    return delivery.path.split("?", 1)[0]
+
+
+@pytest.mark.parametrize("route", sorted(CASES))
+def test_a_retried_event_has_one_effect_and_the_same_answer(route, business_factory):
+    # given a business arranged for this route, and one event for it
+    biz = business_factory()
+    delivery = CASES[route](biz)
+    assert _route_of(delivery) == route
+    before = biz.snapshot()
+    # when Twilio delivers it, then delivers it again
+    first = biz.answer(delivery.path, delivery.params)
+    after_first = biz.snapshot()
+    second = biz.answer(delivery.path, delivery.params)
+    after_second = biz.snapshot()
+    print(f"\n{route}: {first}")
+    # then the retry replays the first answer and has no effect of its own
+    assert second == first
+    assert after_second == after_first
+    if delivery.has_effect:
+        assert after_first != before, "the first delivery had no effect"
+    assert "application error" not in first.lower()
+
+
+@pytest.mark.parametrize("route", sorted(CASES))
+def test_five_concurrent_deliveries_have_one_effect_and_one_answer(route, business_factory):
+    # given two businesses arranged the same way for this route
+    once, racing = business_factory(), business_factory()
+    single, burst = CASES[route](once), CASES[route](racing)
+    # when one gets the event once, and the other five times at once
+    single_answer = once.answer(single.path, single.params)
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(pool.map(lambda _: racing.answer(burst.path, burst.params), range(5)))
+    settled = racing.snapshot()
+    late = racing.answer(burst.path, burst.params)
+    print(f"\n{route}: {answers[0]}")
+    # then the five answers (and a late sixth) are one answer
+    assert len(set(answers)) == 1, answers
+    assert late == answers[0]
+    assert racing.snapshot() == settled
+    # and the effects have the shape of a single delivery's
+    assert shape(settled) == shape(once.snapshot())
+    assert _shape_of_answer(answers[0], racing) == _shape_of_answer(single_answer, once)
+
+
+def _shape_of_answer(twiml: str, biz: Business) -> str:
+    """The TwiML without the ids that differ between two businesses."""
+    text = twiml.replace(biz.tenant_id, "T").replace(biz.number, "N")
+    return re.sub(r"\b[A-Z]{2}[0-9a-f]{24,}\b", "ID", text)
+
+
+def test_query_and_discriminators_make_distinct_events(business_factory):
+    # given a caller in the menu
+    biz = business_factory()
+    call, menu = _started_call(biz)
+    # when the same URL is answered with two different digit strings
+    invalid = biz.answer(menu, biz.call_params(call, Digits="9"))
+    other = biz.answer(menu, biz.call_params(call, Digits="2"))
+    # then they are two events (the second is not the first's replay)
+    assert invalid != other
+    assert query_of(menu)["w"] == "menu"
