@@ -84,16 +84,6 @@ def _queue(agents: int, lam: float, mu: float, theta: float) -> _Queue:
     return _Queue([v - log_z for v in logs])
 
 
-def _answered_within(p: int, r: float, log_x: float, log_1mx: float) -> float:
-    """P(answered within t | p-th in the queue), see the module docstring."""
-    log_term = (r + 1) * log_x  # k = 0
-    total = math.exp(log_term)
-    for k in range(1, p):
-        log_term += math.log((k + r) / k) + log_1mx
-        total += math.exp(log_term)
-    return r / (r + p) * max(0.0, 1.0 - total)
-
-
 def erlang_a_performance(traffic: Traffic, agents: int, patience_seconds: float) -> Performance:
     check_agents(agents)
     if not math.isfinite(patience_seconds) or patience_seconds <= 0:
@@ -109,6 +99,8 @@ def erlang_a_performance(traffic: Traffic, agents: int, patience_seconds: float)
     t = traffic.target_seconds
     r, log_x = service / theta, -theta * t
     log_1mx = math.log(-math.expm1(-theta * t)) if t > 0 else -math.inf
+    # Negative-binomial terms C(k+r, k) x^{r+1} (1-x)^k and their running sum over k < p.
+    log_term, cumulative = (r + 1) * log_x, 0.0
     for p, log_w in enumerate(queue.log_w, start=1):
         w = math.exp(log_w)
         harmonic += 1.0 / (service + p * theta)
@@ -116,8 +108,11 @@ def erlang_a_performance(traffic: Traffic, agents: int, patience_seconds: float)
         p_wait += w
         p_abandon += w * (1.0 - reach)
         answered_wait += w * reach * harmonic
-        if t > 0 and w > 0:
-            answered_in_time += w * _answered_within(p, r, log_x, log_1mx)
+        if t > 0:
+            if p > 1:
+                log_term += math.log((p - 1 + r) / (p - 1)) + log_1mx
+            cumulative += math.exp(log_term)
+            answered_in_time += w * reach * max(0.0, 1.0 - cumulative)
     p_wait, p_abandon = min(1.0, p_wait), min(1.0, p_abandon)
     answered = 1.0 - p_abandon
     asa = answered_wait / answered if answered > 0 else math.inf
