@@ -324,3 +324,32 @@ def test_the_real_twilio_client_drives_participants(
     assert {p.call_sid for p in listed} == {room.caller, room.agent}
     assert client.conferences(conference.sid).participants(room.caller).fetch().hold is True
     requests.post(f"{simulator.url}/sim/calls/{room.caller}/hangup", json={}, timeout=5)
+
+
+def test_twiml_coach_and_label_make_a_whispering_participant(
+        simulator: SimulatorHandle, phone: SimClient, room: Room) -> None:
+    sup = phone.register(MASTER_SID, "sup")
+    twiml = (f'<Response><Dial><Conference coach="{room.agent}" participantLabel="coach" '
+             f'beep="false">{ROOM}</Conference></Dial></Response>')
+    created = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls.json",
+                   {"From": room.number, "To": "client:sup", "Twiml": twiml})
+    coach = phone.accept(sup, created.json()["sid"])
+    phone.wait_for_call(coach, lambda c: c["conference"])
+
+    phone.device_say(sup, "ask for the order number")
+    phone.wait_for(lambda: "ask for the order number" in phone.heard(room.desk))
+
+    state = participant(phone, coach, room.agent)
+    assert state["label"] == "coach" and state["coaching"] is True
+    assert state["call_sid_to_coach"] == room.agent
+    assert "ask for the order number" not in [e.get("speech") for e in
+                                              phone.transcript(room.caller, "heard")]
+
+
+def test_a_device_muting_itself_in_a_conference_is_not_heard(
+        phone: SimClient, room: Room) -> None:
+    phone.device_mute(room.desk, True)
+
+    assert phone.device_say(room.desk, "sigh") == "nobody"
+    assert phone.device(room.desk)["active"]["muted"] is True
+    assert participant(phone, room.agent, room.caller)["muted"] is False  # a local mute
