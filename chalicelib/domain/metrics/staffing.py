@@ -62,6 +62,7 @@ def slot_of(ts: float, size: IntervalSize, tz: ZoneInfo) -> Slot:
 def arrivals_per_slot(offered_at: Iterable[float], weeks: int, size: IntervalSize,
                       tz: ZoneInfo) -> dict[Slot, float]:
     """Mean arrivals per slot of the week over ``weeks`` weeks of history."""
+    _check_size(size)
     if weeks < 1:
         raise InvalidInput("weeks must be at least 1", path="weeks")
     counts = Counter(slot_of(ts, size, tz) for ts in offered_at)
