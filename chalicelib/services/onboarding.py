@@ -26,6 +26,7 @@ DEFAULT_HOURS = {day: [["08:00", "18:00"]] for day in ("mon", "tue", "wed", "thu
 class TenantStore(Protocol):
     def user_by_email(self, email: str) -> User | None: ...
     def create_with_owner(self, tenant: Tenant, owner: User) -> None: ...
+    def delete_with_owner(self, tenant: Tenant, owner: User) -> None: ...
     def add_user(self, user: User) -> None: ...
     def save_number(self, number: PhoneNumber) -> None: ...
     def update_profile(self, tenant_id: str, profile: dict[str, object],
@@ -37,6 +38,7 @@ class Accounts(Protocol):
     def buy_number(self, account_sid: str, auth_token: str, country: str,
                    area_code: str | None, voice_url: str, sms_url: str,
                    status_callback: str) -> str: ...
+    def release_number(self, account_sid: str, auth_token: str, number: str) -> None: ...
 
 
 class Hasher(Protocol):
@@ -126,7 +128,22 @@ class Onboarding:
         owner = User(tenant_id=tenant.tenant_id, user_id=new_id("u"), email=email,
                      name=owner_name, role=Role.OWNER,
                      password_hash=self.hasher.hash(password), created_at=now)
-        self.tenants.create_with_owner(tenant, owner)
+        try:
+            self.tenants.create_with_owner(tenant, owner)
+        except BaseException:
+            self._release(tenant, number)
+            raise
+        try:
+            profile = self._set_up(tenant, owner, number, body)
+        except BaseException:
+            self._undo(tenant, owner, number)
+            raise
+        log.info("signed up tenant %s", tenant.tenant_id)
+        return SignedUp(tenant=Tenant(**{**tenant.__dict__, "profile": profile}),
+                        owner=owner, number=number)
+
+    def _set_up(self, tenant: Tenant, owner: User, number: str,
+                body: dict[str, Any]) -> dict[str, Any]:
         for hook in self.user_hooks:
             hook(owner, body)
         profile = self.provision(tenant, [owner])
@@ -134,10 +151,26 @@ class Onboarding:
             number=number, tenant_id=tenant.tenant_id,
             flow_id=str(profile.get("default_flow_id") or "") or None,
             sms_flow_id=str(profile.get("default_sms_flow_id") or "") or None,
-            friendly_name=business))
-        log.info("signed up tenant %s", tenant.tenant_id)
-        return SignedUp(tenant=Tenant(**{**tenant.__dict__, "profile": profile}),
-                        owner=owner, number=number)
+            friendly_name=tenant.name))
+        return profile
+
+    def _undo(self, tenant: Tenant, owner: User, number: str) -> None:
+        """A signup failed after buying its number: give the number back, then remove the
+        half-made tenant so the same email can sign up again."""
+        self._release(tenant, number)
+        try:
+            self.tenants.delete_with_owner(tenant, owner)
+        except Exception:
+            log.exception("signup of %s failed; could not remove its tenant", tenant.tenant_id)
+
+    def _release(self, tenant: Tenant, number: str) -> None:
+        try:
+            self.accounts.release_number(tenant.twilio_account_sid, tenant.twilio_auth_token,
+                                         number)
+            log.warning("signup of %s failed; released %s", tenant.tenant_id, number)
+        except Exception:
+            log.exception("signup of %s failed and %s could not be released: release it "
+                          "in account %s", tenant.tenant_id, number, tenant.twilio_account_sid)
 
     def provision(self, tenant: Tenant, users: Sequence[User]) -> dict[str, Any]:
         profile: dict[str, Any] = dict(tenant.profile)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import time
+from collections.abc import Mapping
+from datetime import date, time
 from typing import Any, Protocol
 
-from chalicelib.domain.errors import InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 from chalicelib.domain.flows.hours import DAYS, HoursInvalid, ranges, zone
 from chalicelib.domain.identity import PhoneNumber, Principal, Role, Tenant, User
 from chalicelib.services.onboarding import Onboarding
@@ -18,8 +19,9 @@ class Store(Protocol):
     def get(self, tenant_id: str) -> Tenant | None: ...
     def list_users(self, tenant_id: str) -> list[User]: ...
     def numbers_of(self, tenant_id: str) -> list[PhoneNumber]: ...
-    def update_profile(self, tenant_id: str, profile: dict[str, object],
-                       timezone: str | None = None) -> None: ...
+    def update_settings(self, tenant_id: str, *, hours: Mapping[str, object] | None = None,
+                        holidays: list[str] | None = None,
+                        timezone: str | None = None) -> None: ...
 
 
 class Limiter(Protocol):
@@ -47,6 +49,20 @@ def check_hours(raw: object) -> dict[str, list[list[str]]]:
         except (HoursInvalid, TypeError) as exc:
             raise InvalidInput(str(exc), path=f"hours.{day}") from exc
     return out
+
+
+def check_holidays(raw: object) -> list[str]:
+    """Closed days as YYYY-MM-DD dates."""
+    if not isinstance(raw, list):
+        raise InvalidInput("holidays must be a list of dates (YYYY-MM-DD)", path="holidays")
+    days: list[str] = []
+    for index, day in enumerate(raw):
+        try:
+            days.append(date.fromisoformat(day).isoformat())
+        except (TypeError, ValueError) as exc:
+            raise InvalidInput("holidays must be dates (YYYY-MM-DD)",
+                               path=f"holidays[{index}]") from exc
+    return days
 
 
 class TenantAdmin:
@@ -82,25 +98,22 @@ class TenantAdmin:
                             for n in self.store.numbers_of(tenant.tenant_id)]}
 
     def update(self, who: Principal, body: dict[str, Any]) -> dict[str, Any]:
+        """Change only the fields given, in one UpdateItem (no read-merge-write)."""
         who.require(Role.ADMIN)
-        tenant = self._tenant(who)
-        profile = dict(tenant.profile)
-        if "hours" in body:
-            profile["hours"] = check_hours(body["hours"])
-        if "holidays" in body:
-            holidays = body["holidays"]
-            if not isinstance(holidays, list) or not all(isinstance(h, str) for h in holidays):
-                raise InvalidInput("holidays must be a list of dates (YYYY-MM-DD)",
-                                   path="holidays")
-            profile["holidays"] = holidays
+        hours = check_hours(body["hours"]) if "hours" in body else None
+        holidays = check_holidays(body["holidays"]) if "holidays" in body else None
         timezone = body.get("timezone")
         if timezone is not None:
             try:
                 zone(str(timezone))
             except HoursInvalid as exc:
                 raise InvalidInput(str(exc), path="timezone") from exc
-        self.store.update_profile(tenant.tenant_id, profile,
-                                  str(timezone) if timezone else None)
+        try:
+            self.store.update_settings(who.tenant_id, hours=hours,
+                                       holidays=holidays,
+                                       timezone=str(timezone) if timezone else None)
+        except Conflict as exc:  # the condition: the tenant exists
+            raise NotFound("your business no longer exists") from exc
         return self.describe(who)
 
     def list_users(self, who: Principal) -> dict[str, Any]:

@@ -2,24 +2,46 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo.base import connection
-from chalicelib.adapters.dynamo.errors import dynamo_call, is_conditional_failure, translated
-from chalicelib.adapters.dynamo.models.tenants import PhoneNumberModel, TenantModel, UserModel
+from chalicelib.adapters.dynamo.errors import (
+    cancellation_reasons,
+    dynamo_call,
+    is_conditional_failure,
+    translated,
+)
+from chalicelib.adapters.dynamo.models.tenants import (
+    EmailClaimModel,
+    PhoneNumberModel,
+    TenantModel,
+    UserModel,
+)
 from chalicelib.config import Settings
 from chalicelib.domain.calls.voice import VoiceCredentials, voice_credentials_from
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.identity import PhoneNumber, Role, Tenant, User
 
+# A transaction that meets another on the same email claim is cancelled
+# (TransactionConflict); on retry the claim's condition says who won.
+TRANSACTION_ATTEMPTS = 3
+
 
 def _tenant(m: TenantModel) -> Tenant:
+    profile = dict(m.profile or {})
+    if m.hours is not None:
+        profile["hours"] = m.hours
+    if m.holidays is not None:
+        profile["holidays"] = m.holidays
     return Tenant(tenant_id=m.tenant_id, name=m.name, timezone=m.timezone,
                   twilio_account_sid=m.twilio_account_sid,
                   twilio_auth_token=m.twilio_auth_token, status=m.status,
-                  created_at=float(m.created_at), profile=dict(m.profile or {}))
+                  created_at=float(m.created_at), profile=profile)
 
 
 def _user(m: UserModel) -> User:
@@ -101,28 +123,69 @@ class TenantRepository:
             return stored
         return credentials
 
+    @dynamo_call("update tenant settings")
+    def update_settings(self, tenant_id: str, *, hours: Mapping[str, object] | None = None,
+                        holidays: list[str] | None = None,
+                        timezone: str | None = None) -> None:
+        """One UpdateItem of only the fields given: concurrent edits of others survive."""
+        actions: list[Action] = []
+        if hours is not None:
+            actions.append(TenantModel.hours.set(dict(hours)))
+        if holidays is not None:
+            actions.append(TenantModel.holidays.set(holidays))
+        if timezone is not None:
+            actions.append(TenantModel.timezone.set(timezone))
+        if actions:
+            TenantModel(tenant_id).update(actions=actions,
+                                          condition=TenantModel.tenant_id.exists())
+
     def create_with_owner(self, tenant: Tenant, owner: User) -> None:
-        """Create a tenant and its owner together; the email must be new."""
-        with translated("create tenant"):
-            self._ensure_email_free(owner.email)
-            with TransactWrite(connection=connection(self._settings)) as tx:
-                tx.save(_tenant_model(tenant), condition=TenantModel.tenant_id.does_not_exist())
-                tx.save(_user_model(owner), condition=UserModel.user_id.does_not_exist())
+        """Create a tenant, its owner and the owner's email claim in one transaction."""
+        self._ensure_email_free(owner.email)
+        self._write_user(owner, (
+            (_tenant_model(tenant), TenantModel.tenant_id.does_not_exist()),), "create tenant")
+
+    @dynamo_call("delete tenant")
+    def delete_with_owner(self, tenant: Tenant, owner: User) -> None:
+        """Undo ``create_with_owner`` (a signup that failed half-way)."""
+        with TransactWrite(connection=connection(self._settings)) as tx:
+            tx.delete(TenantModel(tenant.tenant_id))
+            tx.delete(UserModel(owner.tenant_id, owner.user_id))
+            tx.delete(EmailClaimModel(owner.email.lower()),
+                      condition=EmailClaimModel.user_id == owner.user_id)
 
     # --- users ----------------------------------------------------------------------
     def _ensure_email_free(self, email: str) -> None:
+        """Users stored before email claims existed have none: find them by the index.
+        (The claim in the user's transaction is what settles a race.)"""
         if self.user_by_email(email) is not None:
             raise Conflict("that email is already registered")
 
-    def add_user(self, user: User) -> None:
-        with translated("add user"):
-            self._ensure_email_free(user.email)
+    def _write_user(self, user: User, also: tuple[tuple[Any, Any], ...], action: str) -> None:
+        claim = EmailClaimModel(user.email.lower(), tenant_id=user.tenant_id,
+                                user_id=user.user_id)
+        for attempt in range(TRANSACTION_ATTEMPTS):
             try:
-                _user_model(user).save(condition=UserModel.user_id.does_not_exist())
+                with TransactWrite(connection=connection(self._settings)) as tx:
+                    for model, condition in also:
+                        tx.save(model, condition=condition)
+                    tx.save(_user_model(user), condition=UserModel.user_id.does_not_exist())
+                    tx.save(claim, condition=EmailClaimModel.email.does_not_exist())
+                return
             except PynamoDBException as exc:
+                reasons = cancellation_reasons(exc)
+                if reasons and reasons[-1] == "ConditionalCheckFailed":
+                    raise Conflict("that email is already registered") from exc
                 if is_conditional_failure(exc):
-                    raise Conflict("that user already exists") from exc
-                raise
+                    raise Conflict(f"{action}: it already exists") from exc
+                if "TransactionConflict" in reasons and attempt + 1 < TRANSACTION_ATTEMPTS:
+                    continue  # another transaction held the claim; its outcome decides ours
+                with translated(action):
+                    raise
+
+    def add_user(self, user: User) -> None:
+        self._ensure_email_free(user.email)
+        self._write_user(user, (), "add user")
 
     @dynamo_call("find user by email")
     def user_by_email(self, email: str) -> User | None:

@@ -85,3 +85,12 @@ class TwilioAccounts:
                 sms_url=sms_url, sms_method="POST", status_callback=status_callback,
                 status_callback_method="POST")
         return str(bought.phone_number)
+
+    def release_number(self, account_sid: str, auth_token: str, number: str) -> None:
+        """Give a bought number back (a signup that failed after buying it)."""
+        client = self.client_for(self.settings, account_sid, auth_token)
+        with carrier_call("find number"):
+            owned = client.incoming_phone_numbers.list(phone_number=number, limit=20)
+        for found in owned:
+            with carrier_call("release number"):
+                client.incoming_phone_numbers(found.sid).delete()

@@ -33,6 +33,10 @@ class TenantModel(HotlineModel):
     twilio_account_sid = UnicodeAttribute()
     twilio_auth_token = UnicodeAttribute()
     profile = JSONAttribute(default=dict)
+    # What admins edit through PUT /api/tenant, one attribute each so concurrent edits of
+    # different fields are separate UpdateItems; when absent, ``profile`` holds the value.
+    hours = JSONAttribute(null=True)
+    holidays = JSONAttribute(null=True)
     voice = JSONAttribute(null=True)  # the Voice SDK's API key and TwiML App (domain/calls)
     by_account = TenantByAccount()
 
@@ -58,6 +62,18 @@ class UserModel(HotlineModel):
     mobile = UnicodeAttribute(null=True)
     created_at = NumberAttribute()
     by_email = UserByEmail()
+
+
+class EmailClaimModel(HotlineModel):
+    """One item per email in use: written in the same transaction as its user, so two
+    signups with one email cannot both win (login still reads ``users.by_email``)."""
+
+    class Meta:
+        base_name = "emails"
+
+    email = UnicodeAttribute(hash_key=True)
+    tenant_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
 
 
 class NumberByTenant(GlobalSecondaryIndex["PhoneNumberModel"]):
