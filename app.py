@@ -12,6 +12,7 @@ from chalicelib.routes import (
     auth_api,
     crm_api,
     flows_api,
+    openapi,
     pages,
     routing_admin_api,
     schedule,
@@ -38,5 +39,6 @@ app.register_blueprint(agent_api.bp)
 app.register_blueprint(routing_admin_api.bp)
 app.register_blueprint(schedule.bp)
 app.register_blueprint(pages.bp)
+app.register_blueprint(openapi.bp)
 app.register_blueprint(voice_api.bp)
 app.register_blueprint(twilio_conference.bp)

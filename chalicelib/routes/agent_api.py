@@ -6,13 +6,17 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.routes.http import api_errors, json_body, principal
+from chalicelib.routes.http import api, json_body, principal
+from chalicelib.routes.schema import obj, text
 
 bp = Blueprint(__name__)
 
+ACTIVITY = obj({"activity": text(32, 1)}, required=("activity",))
+WRAPUP = obj({"disposition": text(64), "notes": text(4000)})
+
 
 @bp.route("/api/me/routing", methods=["GET"])
-@api_errors
+@api("The agent's presence, skills, capacity and tier", tag="agent")
 def my_routing() -> Any:
     from chalicelib.domain.routing.views import agent_view
     from chalicelib.wiring import get_agent_desk
@@ -22,7 +26,7 @@ def my_routing() -> Any:
 
 
 @bp.route("/api/me/activity", methods=["PUT"])
-@api_errors
+@api("Go available, on break or offline", body=ACTIVITY, tag="agent")
 def set_activity() -> Any:
     from chalicelib.domain.routing.views import agent_view
     from chalicelib.wiring import get_agent_desk
@@ -34,7 +38,7 @@ def set_activity() -> Any:
 
 
 @bp.route("/api/me/reservations", methods=["GET"])
-@api_errors
+@api("Offers waiting for this agent", tag="agent")
 def my_reservations() -> Any:
     from chalicelib.domain.routing.views import offer_view
     from chalicelib.wiring import get_agent_desk
@@ -46,7 +50,7 @@ def my_reservations() -> Any:
 
 
 @bp.route("/api/reservations/{reservation_id}/accept", methods=["POST"])
-@api_errors
+@api("Take an offer: dials the agent and bridges the caller", tag="agent")
 def accept(reservation_id: str) -> Any:
     from chalicelib.domain.routing.views import task_view
     from chalicelib.wiring import get_agent_desk
@@ -56,7 +60,7 @@ def accept(reservation_id: str) -> Any:
 
 
 @bp.route("/api/reservations/{reservation_id}/reject", methods=["POST"])
-@api_errors
+@api("Pass on an offer", tag="agent")
 def reject(reservation_id: str) -> Any:
     from chalicelib.domain.routing.views import task_view
     from chalicelib.wiring import get_agent_desk
@@ -66,7 +70,7 @@ def reject(reservation_id: str) -> Any:
 
 
 @bp.route("/api/me/tasks", methods=["GET"])
-@api_errors
+@api("The agent's assigned and wrapping tasks", tag="agent")
 def my_tasks() -> Any:
     from chalicelib.domain.routing.views import task_view
     from chalicelib.wiring import get_agent_desk
@@ -76,7 +80,7 @@ def my_tasks() -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/wrapup", methods=["POST"])
-@api_errors
+@api("Complete a task and record it in the CRM", body=WRAPUP, tag="agent")
 def wrapup(task_id: str) -> Any:
     from chalicelib.domain.routing.views import task_view
     from chalicelib.wiring import get_agent_desk

@@ -6,13 +6,18 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.routes.http import api_errors, json_body, principal, source_ip
+from chalicelib.routes.http import api, json_body, principal, source_ip
+from chalicelib.routes.schema import obj, text
 
 bp = Blueprint(__name__)
 
+EMAIL = text(254, 1)
+PASSWORD = text(1024, 1)
+LOGIN = obj({"email": EMAIL, "password": PASSWORD}, required=("email", "password"))
+
 
 @bp.route("/api/login", methods=["POST"])
-@api_errors
+@api("Log in: a session token and the user", body=LOGIN, public=True, tag="sessions")
 def login() -> Any:
     from chalicelib.wiring import get_auth_service
 
@@ -22,7 +27,7 @@ def login() -> Any:
 
 
 @bp.route("/api/me", methods=["GET"])
-@api_errors
+@api("The logged-in user", tag="sessions")
 def me() -> Any:
     from chalicelib.wiring import get_auth_service
 

@@ -6,11 +6,24 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.identity import Role
-from chalicelib.routes.http import api_errors, json_body, principal, require_role
+from chalicelib.routes.http import api, json_body, principal, require_role
+from chalicelib.routes.schema import obj, text, whole
 
 bp = Blueprint(__name__)
+
+# A flow's head item holds its draft and its published definition, within DynamoDB's
+# 400 KB item: a definition of up to 180 KiB fits twice.
+FLOW_MAX_BODY = 180 * 1024
+FLOW_ID = text(64, 1, pattern=r"^[A-Za-z0-9_-]+$")
+FLOW_NAME = text(120, 1)
+DEFINITION = obj(max_properties=64)
+NEW_FLOW = obj({"name": FLOW_NAME, "definition": DEFINITION,
+                "flow_id": {**FLOW_ID, "nullable": True}}, required=("name", "definition"))
+DRAFT = obj({"definition": DEFINITION, "name": {**FLOW_NAME, "nullable": True}},
+            required=("definition",))
+ROLLBACK = obj({"revision": whole(1, 1_000_000)}, required=("revision",))
+BINDING = obj({"flow_id": FLOW_ID, "channel": text(16, 1)}, required=("flow_id",))
 
 
 def _service() -> Any:
@@ -28,30 +41,32 @@ def _admin() -> Any:
 
 
 @bp.route("/api/flows", methods=["GET"])
-@api_errors
+@api("The business's flows", tag="flows")
 def list_flows() -> Any:
     who = principal(bp.current_request)
     return {"flows": [f.view() for f in _service().list_flows(who.tenant_id)]}
 
 
 @bp.route("/api/flows", methods=["POST"])
-@api_errors
+@api("Create a flow from a draft definition", body=NEW_FLOW, max_body=FLOW_MAX_BODY,
+     tag="flows")
 def create_flow() -> Any:
     who, body = _admin(), json_body(bp.current_request)
-    record, issues = _service().create(who.tenant_id, str(body.get("name") or ""),
-                                       body.get("definition"), body.get("flow_id"))
+    record, issues = _service().create(who.tenant_id, body["name"], body["definition"],
+                                       body.get("flow_id"))
     return {"flow": record.view(), "issues": _issues(issues)}
 
 
 @bp.route("/api/flows/{flow_id}", methods=["GET"])
-@api_errors
+@api("A flow and its draft definition", tag="flows")
 def get_flow(flow_id: str) -> Any:
     record = _service().get(principal(bp.current_request).tenant_id, flow_id)
     return {"flow": record.view(), "definition": record.draft}
 
 
 @bp.route("/api/flows/{flow_id}", methods=["PUT"])
-@api_errors
+@api("Save a flow's draft (it may still be invalid)", body=DRAFT,
+     max_body=FLOW_MAX_BODY, tag="flows")
 def save_draft(flow_id: str) -> Any:
     who, body = _admin(), json_body(bp.current_request)
     record, issues = _service().save_draft(who.tenant_id, flow_id, body.get("definition"),
@@ -60,14 +75,14 @@ def save_draft(flow_id: str) -> Any:
 
 
 @bp.route("/api/flows/{flow_id}/validate", methods=["POST"])
-@api_errors
+@api("Validate a flow's draft", tag="flows")
 def validate(flow_id: str) -> Any:
     issues = _service().validate(_admin().tenant_id, flow_id)
     return {"valid": not any(i.severity == "error" for i in issues), "issues": _issues(issues)}
 
 
 @bp.route("/api/flows/{flow_id}/publish", methods=["POST"])
-@api_errors
+@api("Publish a flow's draft as a new revision", tag="flows")
 def publish(flow_id: str) -> Any:
     who = _admin()
     revision, warnings = _service().publish_with_warnings(who.tenant_id, flow_id, who.user_id)
@@ -75,24 +90,23 @@ def publish(flow_id: str) -> Any:
 
 
 @bp.route("/api/flows/{flow_id}/revisions", methods=["GET"])
-@api_errors
+@api("A flow's published revisions", tag="flows")
 def revisions(flow_id: str) -> Any:
     who = principal(bp.current_request)
     return {"revisions": [r.view() for r in _service().revisions(who.tenant_id, flow_id)]}
 
 
 @bp.route("/api/flows/{flow_id}/rollback", methods=["POST"])
-@api_errors
+@api("Publish an earlier revision again", body=ROLLBACK, tag="flows")
 def rollback(flow_id: str) -> Any:
     who, body = _admin(), json_body(bp.current_request)
-    if not isinstance(body.get("revision"), int):
-        raise InvalidInput("give the revision to roll back to", path="revision")
     return {"revision": _service().rollback(who.tenant_id, flow_id, body["revision"],
                                             who.user_id)}
 
 
 @bp.route("/api/numbers/{number}/flow", methods=["PUT"])
-@api_errors
+@api("Answer a number's calls or messages with a flow", body=BINDING,
+     params={"number": text(32, 1)}, tag="flows")
 def bind_number(number: str) -> Any:
     who, body = _admin(), json_body(bp.current_request)
     _service().bind_number(who.tenant_id, number, str(body.get("flow_id") or ""),

@@ -7,13 +7,46 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.domain.identity import Role
-from chalicelib.routes.http import api_errors, json_body, principal, require_role
+from chalicelib.routes.http import api, json_body, principal, require_role
+from chalicelib.routes.schema import choice, obj, strings, text, whole
 
 bp = Blueprint(__name__)
 
+EXPRESSION = text(1000, nullable=True)
+QUEUE_NAME = text(64, 1)
+QUEUE = obj({"strategy": choice("longest-idle", "round-robin", "fewest-contacts-today",
+                                "ring-all"),
+             "worker_expression": EXPRESSION,
+             "max_wait_seconds": whole(10, 86_400),
+             "overflow_after_seconds": whole(0, 86_400, nullable=True),
+             "overflow_queue_length": whole(0, 100_000, nullable=True),
+             "hold_music_url": text(2000, nullable=True),
+             "reservation_timeout_seconds": whole(5, 600, nullable=True),
+             "ring_all_limit": whole(1, 20)}, closed=True)
+TARGET = obj({"queue": QUEUE_NAME, "expression": EXPRESSION,
+              "priority": whole(0, 999_999, nullable=True),
+              "timeout": whole(1, 86_400, nullable=True)}, closed=True)
+WORKFLOW = obj({"filters": {"type": "array", "maxItems": 50, "items": obj(
+                    {"name": text(100, nullable=True),
+                     "filter_friendly_name": text(100, nullable=True),
+                     "expression": EXPRESSION,
+                     "targets": {"type": "array", "maxItems": 10, "items": TARGET}},
+                    closed=True)},
+                "default_filter": {**obj({"queue": text(64, nullable=True)}, closed=True),
+                                   "nullable": True}},
+               closed=True)
+AGENT_PROFILE = obj({"name": text(100), "skills": strings(50, 64),
+                     "attributes": obj(max_properties=32),
+                     "capacity": obj({c: whole(0, 50) for c in
+                                      ("voice", "sms", "chat", "voicemail")}, closed=True),
+                     "tier": choice("full-time", "part-time"),
+                     "wrapup_seconds": whole(0, 3600),
+                     "mobile": text(32, nullable=True),
+                     "take_on_mobile": {"type": "boolean"}}, closed=True)
+
 
 @bp.route("/api/queues", methods=["GET"])
-@api_errors
+@api("Live queues: waiting, longest wait, agents", tag="routing")
 def queues() -> Any:
     from chalicelib.wiring import get_routing_admin
 
@@ -22,7 +55,8 @@ def queues() -> Any:
 
 
 @bp.route("/api/queues/{name}", methods=["PUT"])
-@api_errors
+@api("Create a queue, or change the settings given", body=QUEUE, params={"name": QUEUE_NAME},
+     tag="routing")
 def put_queue(name: str) -> Any:
     from chalicelib.domain.routing.views import queue_view
     from chalicelib.wiring import get_routing_admin
@@ -33,7 +67,7 @@ def put_queue(name: str) -> Any:
 
 
 @bp.route("/api/workflow", methods=["GET"])
-@api_errors
+@api("The routing workflow: filters from task to queue", tag="routing")
 def workflow() -> Any:
     from chalicelib.wiring import get_routing_admin
 
@@ -42,7 +76,7 @@ def workflow() -> Any:
 
 
 @bp.route("/api/workflow", methods=["PUT"])
-@api_errors
+@api("Replace the routing workflow", body=WORKFLOW, tag="routing")
 def put_workflow() -> Any:
     from chalicelib.wiring import get_routing_admin
 
@@ -51,7 +85,7 @@ def put_workflow() -> Any:
 
 
 @bp.route("/api/agents/{user_id}/routing", methods=["GET"])
-@api_errors
+@api("A user's routing profile and presence", tag="routing")
 def agent_routing(user_id: str) -> Any:
     from chalicelib.domain.routing.views import agent_view
     from chalicelib.wiring import get_agent_desk
@@ -61,7 +95,7 @@ def agent_routing(user_id: str) -> Any:
 
 
 @bp.route("/api/agents/{user_id}/routing", methods=["PUT"])
-@api_errors
+@api("Create or change a user's routing profile", body=AGENT_PROFILE, tag="routing")
 def put_agent_routing(user_id: str) -> Any:
     from chalicelib.domain.routing.views import agent_view
     from chalicelib.wiring import get_routing_admin

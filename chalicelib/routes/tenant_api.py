@@ -6,13 +6,35 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.routes.http import api_errors, json_body, principal, source_ip
+from chalicelib.routes.auth_api import EMAIL, PASSWORD
+from chalicelib.routes.http import api, json_body, principal, source_ip
+from chalicelib.routes.routing_admin_api import AGENT_PROFILE
+from chalicelib.routes.schema import choice, obj, strings, text
 
 bp = Blueprint(__name__)
 
+NAME = text(120, 1)
+TIMEZONE = text(64, 1)
+SIGNUP = obj({"business_name": NAME, "name": NAME, "email": EMAIL, "password": PASSWORD,
+              "timezone": TIMEZONE,
+              "area_code": text(3, 3, pattern=r"^[0-9]{3}$", nullable=True),
+              "country": text(2, 2, pattern=r"^[A-Za-z]{2}$")},
+             required=("business_name", "name", "email", "password"), closed=True)
+SPANS = {"type": "array", "maxItems": 8,
+         "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": text(5, 4)}}
+HOURS = obj({day: SPANS for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
+            closed=True)
+PROFILE = obj({"hours": HOURS, "holidays": strings(366, 10), "timezone": TIMEZONE},
+              closed=True)
+NEW_USER = obj({"name": NAME, "email": EMAIL, "password": PASSWORD,
+                "role": choice("agent", "supervisor", "admin"),
+                **{k: v for k, v in AGENT_PROFILE["properties"].items() if k != "name"}},
+               required=("name", "email", "password"), closed=True)
+
 
 @bp.route("/api/signup", methods=["POST"])
-@api_errors
+@api("Sign a business up: its number, its owner and a session", body=SIGNUP, public=True,
+     tag="tenant")
 def sign_up() -> Any:
     from chalicelib.wiring import get_tenant_admin
 
@@ -20,23 +42,35 @@ def sign_up() -> Any:
     return get_tenant_admin().sign_up(json_body(request), source_ip(request))
 
 
-@bp.route("/api/tenant", methods=["GET", "PUT"])
-@api_errors
+@bp.route("/api/tenant", methods=["GET"])
+@api("The business: numbers, time zone, weekly hours, holidays", tag="tenant")
 def tenant() -> Any:
     from chalicelib.wiring import get_tenant_admin
 
-    request = bp.current_request
-    if request.method == "PUT":
-        return get_tenant_admin().update(principal(request), json_body(request))
-    return get_tenant_admin().describe(principal(request))
+    return get_tenant_admin().describe(principal(bp.current_request))
 
 
-@bp.route("/api/users", methods=["GET", "POST"])
-@api_errors
-def users() -> Any:
+@bp.route("/api/tenant", methods=["PUT"])
+@api("Change the fields given of the business's profile", body=PROFILE, tag="tenant")
+def update_tenant() -> Any:
     from chalicelib.wiring import get_tenant_admin
 
     request = bp.current_request
-    if request.method == "POST":
-        return get_tenant_admin().add_user(principal(request), json_body(request))
-    return get_tenant_admin().list_users(principal(request))
+    return get_tenant_admin().update(principal(request), json_body(request))
+
+
+@bp.route("/api/users", methods=["GET"])
+@api("The business's users", tag="tenant")
+def users() -> Any:
+    from chalicelib.wiring import get_tenant_admin
+
+    return get_tenant_admin().list_users(principal(bp.current_request))
+
+
+@bp.route("/api/users", methods=["POST"])
+@api("Add an agent, supervisor or admin", body=NEW_USER, tag="tenant")
+def add_user() -> Any:
+    from chalicelib.wiring import get_tenant_admin
+
+    request = bp.current_request
+    return get_tenant_admin().add_user(principal(request), json_body(request))
