@@ -12,6 +12,7 @@ import pytest
 from chalicelib.adapters.dynamo.crm_repository import CrmRepository
 from chalicelib.adapters.dynamo.flow_repository import ExecutionRepository, FlowRepository
 from chalicelib.adapters.dynamo.idempotency_repository import IdempotencyRepository
+from chalicelib.adapters.dynamo.outbox_repository import OutboxRepository
 from chalicelib.adapters.dynamo.tenant_repository import TenantRepository
 from chalicelib.adapters.http_client import UrllibHttp
 from chalicelib.domain.flows.engine import FlowEngine
@@ -20,6 +21,7 @@ from chalicelib.services.crm import CrmService
 from chalicelib.services.effects import EffectApplier
 from chalicelib.services.flow_session import FlowSession, WebhookParts
 from chalicelib.services.messaging import MessagingService
+from chalicelib.services.outbox import Outbox
 from chalicelib.services.webhook_gate import Webhook
 
 MSG = {"from": "{{flow.channel.address}}", "to": "{{contact.channel.address}}"}
@@ -77,13 +79,15 @@ def confirm(line, settings):
         number=line.number, tenant_id=line.tenant.tenant_id, sms_flow_id="confirm"))
     clock, carrier = Clock(), FakeCarrier()
     crm = CrmService(CrmRepository(), clock)
+    outbox = Outbox(OutboxRepository(), clock=clock)
     parts = WebhookParts(
         session=FlowSession(TenantRepository(settings), flows,
                             ExecutionRepository(settings, clock), IdempotencyRepository(settings)),
         engine=FlowEngine(UrllibHttp(), clock=clock), crm=crm, crm_stager=CrmRepository(),
         router=lambda: None,  # type: ignore[arg-type,return-value]
-        effects=EffectApplier(settings, crm, carrier),
-        committer=IdempotencyRepository(settings))
+        effects=EffectApplier(settings, crm, carrier, outbox=outbox,
+                              tenants=TenantRepository(settings).get),
+        committer=IdempotencyRepository(settings), outbox=outbox)
     return MessagingService(parts, clock), clock, carrier
 
 
