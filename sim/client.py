@@ -144,6 +144,19 @@ class SimClient:
         """Lines the device's user heard on its calls, newest last."""
         return [str(line) for line in self.device(device_id)["heard"]]
 
+    # -- an outside party that answers with TwiML (a far IVR) -----------------------------------
+    def remote_party(self, phone_number: str, twiml: str,
+                     replies: dict[str, str] | None = None) -> None:
+        """Calls to phone_number answer by themselves with `twiml`; a <Gather> without an
+        action there gets replies[Digits] (or replies[SpeechResult]) next."""
+        self._post("/sim/remote-parties", {"phone_number": phone_number, "twiml": twiml,
+                                           "replies": replies or {}})
+
+    def verify_caller_id(self, account_sid: str, phone_number: str) -> None:
+        """Make phone_number a verified caller ID of the account (usable as From)."""
+        self._post("/sim/caller-ids", {"account_sid": account_sid,
+                                       "phone_number": phone_number})
+
     # -- reading -----------------------------------------------------------------------------
     def get(self, sid: str) -> dict[str, Any]:
         return dict(self._get(f"/sim/calls/{sid}"))

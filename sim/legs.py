@@ -15,6 +15,7 @@ import re
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from sim.context import Sim, status_callback_params
 from sim.flow import CallEnded, Redirected
@@ -35,10 +36,27 @@ def endpoint_of(sim: Sim, to: str) -> str:
         return "client"
     if to.startswith("sip:"):
         return "phone"
-    with sim.store.lock:
-        if sim.store.number_for(to) is not None:
-            return "number"
+    if number_in_sim(sim, to) is not None:
+        return "number"
     return "phone" if E164.match(to) else "invalid"
+
+
+REMOTE_ACCOUNT = "AC" + "0" * 32  # owns no resources: the far side of remote-party calls
+
+
+def number_in_sim(sim: Sim, address: str) -> PhoneNumber | None:
+    """A number an account of the sim owns, or a remote party's (answered by the sim)."""
+    with sim.store.lock:
+        number = sim.store.number_for(address)
+        if number is not None:
+            return number
+        party = sim.store.remote_parties.get(address)
+        if party is None:
+            return None
+        return PhoneNumber(
+            sid=party.sid, account_sid=REMOTE_ACCOUNT, phone_number=party.phone_number,
+            friendly_name="remote party",
+            voice_url=f"{sim.base_url}/sim/remote-parties/{quote(party.phone_number)}/twiml")
 
 
 # -- creating legs -----------------------------------------------------------------------------
@@ -183,8 +201,7 @@ def send_digits(sim: Sim, runner: CallRunner) -> None:
 def ring_number(sim: Sim, runner: CallRunner) -> str:
     """A call to a number in the sim is an inbound call to that number's account."""
     call = runner.call
-    with sim.store.lock:
-        number = sim.store.number_for(call.to)
+    number = number_in_sim(sim, call.to)
     if number is None:
         return "failed"
     peer = start_inbound(sim, number, call.from_, call.to, peer_sid=call.sid)

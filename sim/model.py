@@ -61,6 +61,16 @@ class Device:
 
 
 @dataclass
+class RemoteParty:
+    """An outside number that answers by itself with TwiML a test gave (e.g. a far IVR)."""
+
+    sid: str
+    phone_number: str
+    twiml: str
+    replies: dict[str, str] = field(default_factory=dict)  # Digits/SpeechResult -> TwiML
+
+
+@dataclass
 class PhoneNumber:
     sid: str
     account_sid: str

@@ -17,6 +17,7 @@ from sim.control import ControlApi
 from sim.devices import DevicesApi
 from sim.http import Request, Response, Router
 from sim.model import Account
+from sim.remote import RemotePartiesApi
 from sim.rest_accounts import AccountsApi
 from sim.rest_calls import CallsApi
 from sim.rest_conferences import ConferencesApi
@@ -41,7 +42,7 @@ MIN_WEBHOOK_TIMEOUT = 2.0
 def build_router(sim: Sim) -> Router:
     router = Router()
     for api in (AccountsApi(sim), CallsApi(sim), ConferencesApi(sim), MessagesApi(sim),
-                KeysApi(sim), ControlApi(sim), DevicesApi(sim)):
+                KeysApi(sim), ControlApi(sim), DevicesApi(sim), RemotePartiesApi(sim)):
         api.register(router)
     phone.register(router)
     return router

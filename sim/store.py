@@ -27,6 +27,7 @@ from sim.model import (
     PhoneNumber,
     Queue,
     Recording,
+    RemoteParty,
 )
 
 log = logging.getLogger("sim.store")
@@ -58,6 +59,7 @@ class Store:
         self.applications: dict[str, Application] = {}
         self.devices: dict[str, Device] = {}
         self.caller_ids: dict[str, set[str]] = {}  # verified caller IDs by account
+        self.remote_parties: dict[str, RemoteParty] = {}  # by E.164 number
         self._bridge_ids = 0
         self._path = Path(data_dir) / STATE_FILE if data_dir else None
         self._save_lock = threading.Lock()

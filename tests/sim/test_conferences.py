@@ -353,3 +353,30 @@ def test_a_device_muting_itself_in_a_conference_is_not_heard(
     assert phone.device_say(room.desk, "sigh") == "nobody"
     assert phone.device(room.desk)["active"]["muted"] is True
     assert participant(phone, room.agent, room.caller)["muted"] is False  # a local mute
+
+
+def test_a_remote_ivr_answers_by_itself_and_hears_the_agents_keys(
+        simulator: SimulatorHandle, phone: SimClient, room: Room) -> None:
+    supplier = "+14155550177"
+    phone.remote_party(supplier, IVR.replace(' action="/ivr-choice"', ""),
+                       {"2": "<Response><Say>Billing here.</Say>"
+                             "<Pause length='60'/></Response>"})
+    add(simulator, ROOM, {"From": room.number, "To": supplier, "Beep": "false"})
+    phone.wait_for(lambda: "Press 2 for billing." in phone.heard(room.desk))
+
+    assert phone.device_press(room.desk, "2") == "bridge"
+
+    phone.wait_for(lambda: "Billing here." in phone.heard(room.desk))
+    far = phone.calls(to=supplier, direction="inbound")[0]
+    assert far["answered"] is True
+    assert [e.get("digits") for e in phone.transcript(far["call_sid"], "gather-end")] == ["2"]
+
+
+def test_a_remote_party_needs_an_e164_number_and_twiml(simulator: SimulatorHandle) -> None:
+    bad_number = requests.post(f"{simulator.url}/sim/remote-parties", timeout=5,
+                               json={"phone_number": "12", "twiml": "<Response/>"})
+    bad_twiml = requests.post(f"{simulator.url}/sim/remote-parties", timeout=5,
+                              json={"phone_number": "+14155550177", "twiml": "<Response"})
+
+    assert bad_number.status_code == 400 and "phone_number" in bad_number.json()["error"]
+    assert bad_twiml.status_code == 400 and "twiml" in bad_twiml.json()["error"]
