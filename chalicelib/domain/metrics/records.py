@@ -58,9 +58,10 @@ class InteractionRecord:
         for name in ("wait_seconds", "ring_seconds", "talk_seconds", "hold_seconds",
                      "wrapup_seconds"):
             if getattr(self, name) < 0:
-                raise InvalidInput(f"{name} must not be negative")
+                raise InvalidInput(f"{name} must not be negative", path=name)
         if self.outcome in ANSWERED_OUTCOMES and self.answered_at is None:
-            raise InvalidInput(f"an interaction with outcome {self.outcome} needs answered_at")
+            raise InvalidInput(f"an interaction with outcome {self.outcome} needs answered_at",
+                               path="answered_at")
 
     @property
     def answered(self) -> bool:
@@ -95,7 +96,8 @@ class AgentStateInterval:
     def __post_init__(self) -> None:
         object.__setattr__(self, "state", AgentState(self.state))
         if self.end < self.start:
-            raise InvalidInput("an agent state interval cannot end before it starts")
+            raise InvalidInput("an agent state interval cannot end before it starts",
+                               path="end")
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,8 @@ def sl_formula(name: str) -> SlFormula:
     try:
         return SL_FORMULAS[name]
     except KeyError:
-        raise InvalidInput(f"sl_formula must be one of {', '.join(SL_FORMULAS)}") from None
+        raise InvalidInput(f"sl_formula must be one of {', '.join(SL_FORMULAS)}",
+                           path="sl_formula") from None
 
 
 @dataclass(frozen=True)
@@ -139,11 +142,13 @@ class QueueSettings:
 
     def __post_init__(self) -> None:
         if self.sl_threshold_seconds < 0:
-            raise InvalidInput("sl_threshold_seconds must not be negative")
+            raise InvalidInput("sl_threshold_seconds must not be negative",
+                               path="sl_threshold_seconds")
         if not 0.0 <= self.sl_target <= 1.0:
-            raise InvalidInput("sl_target must be between 0 and 1")
+            raise InvalidInput("sl_target must be between 0 and 1", path="sl_target")
         if self.short_abandon_seconds < 0:
-            raise InvalidInput("short_abandon_seconds must not be negative")
+            raise InvalidInput("short_abandon_seconds must not be negative",
+                               path="short_abandon_seconds")
 
 
 DEFAULT_SETTINGS = QueueSettings()

@@ -32,6 +32,7 @@ from datetime import datetime
 
 import pytest
 
+from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.metrics import aggregates
 from chalicelib.domain.metrics.buckets import IntervalSize, interval_of, zone
 from chalicelib.domain.metrics.definitions import repeat_contacts, summarize
@@ -42,6 +43,7 @@ from chalicelib.domain.metrics.records import (
     InteractionRecord,
     QueueSettings,
     SettingsByQueue,
+    sl_formula,
 )
 from chalicelib.domain.metrics.summary import Summary
 
@@ -228,3 +230,25 @@ def test_filters_by_agent_and_channel():
     # SMS: only i13 (45 s wait, answered late): SL 0/1.
     sms = Summary.of(aggregates.report(built, day, aggregates.Filter(channel="sms")))
     assert (sms.offered, sms.answered, sms.service_level) == (1, 1, 0.0)
+
+
+@pytest.mark.parametrize(("build", "path"), [
+    (lambda: rec("x", "voice", None, "c", "09:00", "abandoned-queue", -1), "wait_seconds"),
+    (lambda: InteractionRecord("x", "voice", "q", "a", "c", 0.0, "answered"),  # type: ignore[arg-type]
+     "answered_at"),
+    (lambda: QueueSettings(sl_target=80), "sl_target"),
+    (lambda: QueueSettings(sl_threshold_seconds=-1), "sl_threshold_seconds"),
+    (lambda: QueueSettings(short_abandon_seconds=-1), "short_abandon_seconds"),
+    (lambda: AgentStateInterval("a1", "busy", 10.0, 5.0), "end"),  # type: ignore[arg-type]
+])
+def test_bad_records_and_settings_name_the_field(build, path):
+    with pytest.raises(InvalidInput) as raised:
+        build()
+    assert raised.value.path == path
+
+
+def test_sl_formulas_are_chosen_by_name():
+    assert sl_formula("connect") is CONNECT
+    with pytest.raises(InvalidInput) as raised:
+        sl_formula("genesys")
+    assert raised.value.path == "sl_formula"
