@@ -93,11 +93,17 @@ class ConferencesApi:
             return Response.json(conference_json(conf))
 
     def list_participants(self, request: Request) -> Response:
+        """Current participants (and REST ones still ringing); `Muted`, `Hold`, `Coaching`
+        filter the list as on Twilio."""
         _, conf = self._conference(request)
+        wanted = {key: request.arg(param).lower() == "true" for param, key in
+                  (("Muted", "muted"), ("Hold", "hold"), ("Coaching", "coaching"))
+                  if request.arg(param)}
         with self.store.lock:
             calls = [self.store.calls[s] for s in conf.participants]
             calls += pending_invites(self.sim, conf)
             items = [participant_json(conf, c, conf.participants.get(c.sid)) for c in calls]
+        items = [i for i in items if all(i[k] == v for k, v in wanted.items())]
         uri = f"{account_uri(conf.account_sid)}/Conferences/{conf.sid}/Participants.json"
         return Response.json(page("participants", items, uri, page_size(request)))
 

@@ -320,8 +320,11 @@ def test_the_real_twilio_client_drives_participants(
     labelled = client.conferences(conference.sid).participants("agent").fetch()
     listed = client.conferences(conference.sid).participants.list()
 
+    held = client.conferences(conference.sid).participants.list(hold=True)
+
     assert labelled.call_sid == room.agent
     assert {p.call_sid for p in listed} == {room.caller, room.agent}
+    assert [p.call_sid for p in held] == [room.caller]
     assert client.conferences(conference.sid).participants(room.caller).fetch().hold is True
     requests.post(f"{simulator.url}/sim/calls/{room.caller}/hangup", json={}, timeout=5)
 
