@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.metrics.buckets import IntervalSize, interval_of
-from chalicelib.domain.metrics.definitions import SettingsFor, is_short_abandon
+from chalicelib.domain.metrics.definitions import SettingsFor, is_short_abandon, summarize
 from chalicelib.domain.metrics.erlang import Performance, Traffic, erlang_c_agents
 from chalicelib.domain.metrics.erlang_a import erlang_a_agents
 from chalicelib.domain.metrics.records import InteractionRecord, Outcome
@@ -151,3 +151,38 @@ def recommend(arrivals: Mapping[Slot, float], size: IntervalSize, aht_seconds: f
         rows.append(SlotAdvice(slot, calls, calls * per_hour, c, a, needed, staffed,
                                max(0, needed - staffed)))
     return rows
+
+
+@dataclass(frozen=True)
+class StaffingPlan:
+    queue: str
+    weeks: int
+    aht_seconds: float | None      # measured; None without answered contacts
+    patience_seconds: float | None  # measured; None without abandons (Erlang C only)
+    rows: list[SlotAdvice]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"queue": self.queue, "weeks": self.weeks, "aht_seconds": self.aht_seconds,
+                "patience_seconds": self.patience_seconds,
+                "intervals": [row.to_dict() for row in self.rows]}
+
+
+def plan_from_history(records: Iterable[InteractionRecord], queue: str,
+                      settings_for: SettingsFor, tz: ZoneInfo, weeks: int,
+                      size: IntervalSize, on_shift: Mapping[Slot, int] | None = None,
+                      ) -> StaffingPlan:
+    """A queue's staffing advice from its last ``weeks`` weeks of interactions: arrivals
+    (offered contacts: short and IVR abandons left out), measured AHT and patience, and the
+    queue's own service-level threshold and target."""
+    mine = [r for r in records if r.queue == queue]
+    settings = settings_for(queue)
+    offered = [r.offered_at for r in mine if r.outcome is not Outcome.ABANDONED_IVR
+               and not is_short_abandon(r, settings)]
+    aht = summarize(mine, settings_for).aht_seconds
+    patience = measured_patience(mine, settings_for)
+    arrivals = arrivals_per_slot(offered, weeks, size, tz)
+    if aht is None:
+        arrivals = {}
+    rows = recommend(arrivals, size, aht or 1.0, settings.sl_threshold_seconds,
+                     min(settings.sl_target, 0.999), patience, on_shift)
+    return StaffingPlan(queue, weeks, aht, patience, rows)

@@ -100,5 +100,9 @@ class Summary:
             fcr=fcr,
         )
 
+    def breaches(self, sl_target: float) -> bool:
+        """The service level is below the queue's target (never with nothing offered)."""
+        return self.service_level is not None and self.service_level < sl_target
+
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -25,6 +25,8 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.metrics.erlang import Traffic, erlang_c_performance
@@ -159,3 +161,15 @@ def test_bad_patience_names_the_field():
     with pytest.raises(InvalidInput) as raised:
         erlang_a_performance(Traffic(120, 240, 20), 10, 0)
     assert raised.value.path == "patience"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(10, 600), st.floats(60, 600), st.floats(10, 900), st.floats(0, 60),
+       st.floats(0.3, 0.95))
+def test_the_bisection_finds_the_same_agents_as_counting_up(rate, aht, patience, target,
+                                                            level):
+    traffic = Traffic(rate, aht, target)
+    found = erlang_a_agents(traffic, level, patience)
+    counted = next(n for n in range(1, 500)
+                   if erlang_a_performance(traffic, n, patience).service_level >= level)
+    assert found.agents == counted

@@ -252,3 +252,10 @@ def test_sl_formulas_are_chosen_by_name():
     with pytest.raises(InvalidInput) as raised:
         sl_formula("genesys")
     assert raised.value.path == "sl_formula"
+
+
+def test_a_breach_is_a_service_level_below_the_queue_target():
+    summary = day_summary()  # 7/16 = 43.75 %
+    assert summary.breaches(0.8)
+    assert not summary.breaches(0.4)
+    assert not Summary.of(aggregates.report({}, [])).breaches(0.8)  # nothing offered

@@ -16,6 +16,7 @@ from chalicelib.domain.metrics.staffing import (
     agents_on_shift,
     arrivals_per_slot,
     measured_patience,
+    plan_from_history,
     recommend,
     slot_of,
 )
@@ -125,3 +126,34 @@ def test_bad_input_names_the_field(call, path):
     with pytest.raises(InvalidInput) as raised:
         call()
     assert raised.value.path == path
+
+
+def test_a_plan_measures_aht_and_patience_from_the_queue_history():
+    records = []
+    for week in (0, 1):
+        for n in range(60):  # Monday 09:00 hour: 60 contacts a week on "sales"
+            offered = monday(week, 9) + n * 60
+            if n % 10 == 0:  # 6 a week abandon after 60 s
+                records.append(InteractionRecord(
+                    f"w{week}n{n}", "voice", "sales", None, f"c{n}", offered,
+                    "abandoned-queue", wait_seconds=60))  # type: ignore[arg-type]
+            else:  # 54 answered after 20 s, handled in 200 + 40 s
+                records.append(InteractionRecord(
+                    f"w{week}n{n}", "voice", "sales", "a1", f"c{n}", offered, "answered",  # type: ignore[arg-type]
+                    answered_at=offered + 20, wait_seconds=20, talk_seconds=200,
+                    wrapup_seconds=40))
+        records.append(InteractionRecord(f"w{week}ivr", "voice", None, None, "x",
+                                         monday(week, 9), "abandoned-ivr"))  # type: ignore[arg-type]
+        records.append(InteractionRecord(f"w{week}other", "voice", "support", "a2", "y",
+                                         monday(week, 9), "answered",  # type: ignore[arg-type]
+                                         answered_at=monday(week, 9), talk_seconds=999))
+    plan = plan_from_history(records, "sales", SettingsByQueue(), LONDON, 2, HOUR,
+                             on_shift={Slot(0, "09:00"): 3})
+    # AHT: 240 s. Patience: waits (108 x 20 + 12 x 60) / 12 abandons = 2880 / 12 = 240 s.
+    assert plan.aht_seconds == pytest.approx(240.0)
+    assert plan.patience_seconds == pytest.approx(240.0)
+    [row] = plan.rows
+    assert (row.slot, row.calls_per_hour, row.on_shift) == (Slot(0, "09:00"), 60.0, 3)
+    assert row.erlang_a is not None and row.recommended == row.erlang_a.agents
+    assert row.shortfall == row.recommended - 3 > 0
+    assert plan.to_dict()["intervals"][0]["slot"] == "mon 09:00"  # type: ignore[index]
