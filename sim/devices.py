@@ -29,8 +29,8 @@ def ringing_calls(sim: Sim, device: Device) -> list[Call]:
     """Live client: legs for this device's identity that no device has answered (lock held)."""
     return sorted((c for c in sim.store.calls.values()
                    if c.endpoint == "client" and c.account_sid == device.account_sid
-                   and c.to == f"client:{device.identity}" and not c.ended
-                   and not c.answered and c.answer_signal is None),
+                   and c.to == f"client:{device.identity}" and c.status == "ringing"
+                   and not c.ended and not c.answered and c.answer_signal is None),
                   key=lambda c: c.created_mono)
 
 
