@@ -26,6 +26,7 @@ with its reason. Non-2xx answers are responses, not failures: the widget decides
 
 from __future__ import annotations
 
+import concurrent.futures
 import http.client
 import ipaddress
 import logging
@@ -203,7 +204,7 @@ class UrllibHttp:
                 method, body, content_type = "GET", None, None
         raise HttpFailure(f"more than {MAX_REDIRECTS} redirects")
 
-    def _target(self, url: str) -> tuple[str, str, int, str, str]:
+    def _target(self, url: str, deadline: _Deadline) -> tuple[str, str, int, str, str]:
         """Scheme, host, port, path with query, and the checked address to connect to."""
         try:
             parts = urlsplit(url)
@@ -218,16 +219,26 @@ class UrllibHttp:
             raise HttpFailure(f"the URL {url!r} has no host")
         port = port or (443 if scheme == "https" else 80)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        return scheme, host, port, path, self._checked_address(host, port)
+        return scheme, host, port, path, self._checked_address(host, port, deadline)
 
-    def _checked_address(self, host: str, port: int) -> str:
+    def _resolve(self, host: str, port: int, deadline: _Deadline) -> list[str]:
+        """The resolver's answer within the time left (a hung DNS lookup is a timeout)."""
+        left = deadline.check(f"resolving {host}")
+        future = _resolvers.submit(self.resolver, host, port)
+        try:
+            return future.result(timeout=left)
+        except concurrent.futures.TimeoutError as exc:
+            raise HttpFailure(f"resolving {host} timed out after {deadline.seconds:.1f}s",
+                              timed_out=True) from exc
+
+    def _checked_address(self, host: str, port: int, deadline: _Deadline) -> str:
         runtime = _runtime_api()
         try:
             addresses = [ipaddress.ip_address(host)]
         except ValueError:
             try:
                 addresses = [ipaddress.ip_address(a.split("%", 1)[0])
-                             for a in self.resolver(host, port)]
+                             for a in self._resolve(host, port, deadline)]
             except (OSError, UnicodeError, ValueError) as exc:
                 raise HttpFailure(f"cannot resolve {host}: {exc}") from exc
         if not addresses:
@@ -246,7 +257,7 @@ class UrllibHttp:
     def _exchange(self, method: str, url: str, headers: Mapping[str, str],
                   body: bytes | None, content_type: str | None,
                   deadline: _Deadline) -> tuple[int, Message, bytes]:
-        scheme, host, port, path, ip = self._target(url)
+        scheme, host, port, path, ip = self._target(url, deadline)
         left = deadline.check(f"{method} {_redacted(url)}")
         connection: http.client.HTTPConnection
         if scheme == "https":
@@ -303,6 +314,9 @@ class UrllibHttp:
 
 
 _tls_lock = threading.Lock()
+# DNS lookups run here so that one that hangs cannot outlast the request's budget.
+_resolvers = concurrent.futures.ThreadPoolExecutor(max_workers=4,
+                                                   thread_name_prefix="flow-dns")
 
 
 def _redacted(url: str) -> str:

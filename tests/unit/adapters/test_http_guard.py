@@ -120,6 +120,21 @@ def test_only_http_and_https_with_a_host(url):
         get(UrllibHttp(resolver=resolving({})), url)
 
 
+def test_a_hung_dns_lookup_is_a_timeout_within_the_budget():
+    release = threading.Event()
+
+    def hang(host: str, port: int) -> list[str]:
+        release.wait(5)
+        return ["93.184.216.34"]
+
+    try:
+        with pytest.raises(HttpFailure) as caught:
+            get(UrllibHttp(resolver=hang), "https://slow-dns.example.com/", timeout=0.2)
+        assert caught.value.timed_out and "resolving slow-dns.example.com" in str(caught.value)
+    finally:
+        release.set()
+
+
 # -- against a real server on 127.0.0.1 ------------------------------------------------
 
 class Handler(BaseHTTPRequestHandler):
