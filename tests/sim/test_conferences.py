@@ -383,3 +383,41 @@ def test_a_remote_party_needs_an_e164_number_and_twiml(simulator: SimulatorHandl
 
     assert bad_number.status_code == 400 and "phone_number" in bad_number.json()["error"]
     assert bad_twiml.status_code == 400 and "twiml" in bad_twiml.json()["error"]
+
+
+def test_a_warm_transfer_holds_the_caller_while_two_agents_talk_then_hands_over(
+        simulator: SimulatorHandle, phone: SimClient, room: Room) -> None:
+    rest(simulator, "POST", room.path(f"/Participants/{room.caller}.json"),
+         {"Hold": "true", "EndConferenceOnExit": "false"})
+    rest(simulator, "POST", room.path(f"/Participants/{room.agent}.json"),
+         {"EndConferenceOnExit": "false"})
+    sam = phone.register(MASTER_SID, "sam")
+    second = phone.accept(sam, add(simulator, ROOM, {"From": room.number, "To": "client:sam",
+                                                     "Beep": "false"})["call_sid"])
+    phone.wait_for_call(second, lambda c: c["conference"])
+    phone.device_say(room.desk, "I have a customer about billing")
+    phone.wait_for(lambda: "I have a customer about billing" in phone.heard(sam))
+
+    rest(simulator, "DELETE", room.path(f"/Participants/{room.agent}.json"))
+    rest(simulator, "POST", room.path(f"/Participants/{room.caller}.json"), {"Hold": "false"})
+    phone.wait_ended(room.agent)
+    phone.device_say(sam, "Hi, Sam from billing")
+
+    phone.wait_for_event(room.caller, "heard", speech="Hi, Sam from billing")
+    said_while_held = [e.get("speech") for e in phone.transcript(room.caller, "heard")]
+    assert "I have a customer about billing" not in said_while_held
+    assert [p["call_sid"] for p in phone.get(room.caller)["conference"]["participants"]] == [
+        room.caller, second]
+
+
+def test_a_cold_transfer_redirects_the_caller_out_of_the_conference(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, room: Room) -> None:
+    app.routes["/requeue"] = "<Response><Say>Transferring you to sales.</Say></Response>"
+
+    rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls/{room.caller}.json",
+         {"Url": app.url("/requeue")})
+
+    phone.wait_for_text(room.caller, "Transferring you to sales.")
+    phone.wait_ended(room.agent)  # endConferenceOnExit: the caller's leaving ended it
+    leave = phone.wait_for_event(room.caller, "conference", event="leave")
+    assert leave["reason"] == "redirected"
