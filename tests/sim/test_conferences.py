@@ -1,65 +1,20 @@
 """Conferences as Twilio documents them: a caller in <Dial><Conference>, an agent added over
-REST and answering on a registered device, then hold, mute, coaching, announcements, labels,
-far-side IVRs and the conference's status callbacks."""
+REST and answering on a registered device, then hold, mute, coaching, labels, transfers and
+the conference's status callbacks."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
-import pytest
 import requests
 
 from sim.client import SimClient
 from sim.server import SimulatorHandle
-from tests.sim.conftest import CALLER, MASTER_SID, buy_number, rest
+from tests.sim.conferencing import ROOM, Room, add, participant, room
+from tests.sim.conftest import CALLER, MASTER_SID, rest
 from tests.sim.fake_app import FakeApp
 
-ROOM = "task-42"
-CALLER_JOINS = ('<Response><Dial action="/dial-done"><Conference endConferenceOnExit="true" '
-                'beep="false" participantLabel="customer" statusCallback="/conf-events" '
-                'statusCallbackEvent="start end join leave hold mute modify announcement">'
-                f'{ROOM}</Conference></Dial></Response>')
-IVR = ('<Response><Gather numDigits="1" action="/ivr-choice" timeout="30">'
-       '<Pause length="1"/><Say>Press 2 for billing.</Say></Gather></Response>')
-
-
-@dataclass
-class Room:
-    caller: str
-    agent: str
-    desk: str
-    conference_sid: str
-    number: str
-
-    def path(self, rest_of: str = "") -> str:
-        return f"/Accounts/{MASTER_SID}/Conferences/{self.conference_sid}{rest_of}"
-
-
-def add(simulator: SimulatorHandle, room_or_name: str, data: dict[str, str]) -> dict[str, Any]:
-    created = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Conferences/{room_or_name}/"
-                   "Participants.json", data)
-    assert created.status_code == 201, created.text
-    return dict(created.json())
-
-
-def participant(phone: SimClient, sid: str, of: str) -> dict[str, Any]:
-    conf = phone.get(of)["conference"]
-    return next(p for p in conf["participants"] if p["call_sid"] == sid)
-
-
-@pytest.fixture
-def room(simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str) -> Room:
-    """A caller waiting in the conference and the agent (client:alice) accepted into it."""
-    app.routes["/voice"] = CALLER_JOINS
-    desk = phone.register(MASTER_SID, "alice")
-    caller = phone.call(CALLER, number)
-    phone.wait_for_call(caller, lambda c: c["conference"])
-    added = add(simulator, ROOM, {"From": number, "To": "client:alice", "Label": "agent",
-                                  "Beep": "false"})
-    agent = phone.accept(desk, added["call_sid"])
-    phone.wait_for_call(agent, lambda c: c["conference"])
-    return Room(caller, agent, desk, added["conference_sid"], number)
+__all__ = ["room"]  # the fixture
 
 
 def test_the_call_view_shows_the_conference_and_every_participants_state(
@@ -174,55 +129,6 @@ def test_a_participant_from_a_number_the_account_does_not_own_is_refused_with_21
     assert refused.status_code == 400 and refused.json()["code"] == 21210
 
 
-def test_keys_from_the_agents_device_reach_an_ivr_dialed_into_the_conference(
-        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, room: Room) -> None:
-    ivr_number = buy_number(simulator, app, voice="/ivr")
-    app.routes["/ivr"] = IVR
-    app.routes["/ivr-choice"] = "<Response><Say>Billing, one moment.</Say></Response>"
-    ivr_leg = add(simulator, ROOM, {"From": room.number, "To": ivr_number,
-                                    "Beep": "false"})["call_sid"]
-    phone.wait_for(lambda: "Press 2 for billing." in phone.heard(room.desk))
-    assert participant(phone, ivr_leg, room.caller)["to"] == ivr_number
-
-    phone.device_press(room.desk, "2")
-    [choice] = app.wait_for("/ivr-choice")
-
-    assert choice.params["Digits"] == "2" and choice.params["To"] == ivr_number
-    phone.wait_for(lambda: "Billing, one moment." in phone.heard(room.desk))
-
-
-def test_a_conference_announcement_is_heard_by_all_and_its_tones_reach_an_ivr(
-        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, room: Room) -> None:
-    ivr_number = buy_number(simulator, app, voice="/ivr")
-    app.routes["/ivr"] = IVR
-    app.routes["/announce"] = ('<Response><Say>This call may be recorded.</Say>'
-                               '<Play digits="2"/></Response>')
-    add(simulator, ROOM, {"From": room.number, "To": ivr_number, "Beep": "false"})
-    phone.wait_for(lambda: "Press 2 for billing." in phone.heard(room.desk))
-
-    updated = rest(simulator, "POST", room.path(".json"), {"AnnounceUrl": app.url("/announce")})
-    [choice] = app.wait_for("/ivr-choice")
-
-    assert updated.status_code == 200
-    assert choice.params["Digits"] == "2"
-    phone.wait_for_text(room.caller, "This call may be recorded.")
-    assert "This call may be recorded." in phone.heard(room.desk)
-    events = [h.params["StatusCallbackEvent"] for h in app.wait_for(
-        "/conf-events", where=lambda h: h.params["StatusCallbackEvent"] == "announcement-end")]
-    assert events == ["announcement-end"]
-
-
-def test_a_participant_announcement_is_heard_by_that_participant_only(
-        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, room: Room) -> None:
-    app.routes["/whisper"] = "<Response><Say>Customer is a VIP.</Say></Response>"
-
-    rest(simulator, "POST", room.path(f"/Participants/{room.agent}.json"),
-         {"AnnounceUrl": app.url("/whisper")})
-    phone.wait_for(lambda: "Customer is a VIP." in phone.heard(room.desk))
-
-    assert "Customer is a VIP." not in phone.text(room.caller)
-
-
 def test_status_callbacks_report_hold_mute_and_the_end_when_the_moderator_leaves(
         simulator: SimulatorHandle, phone: SimClient, app: FakeApp, room: Room) -> None:
     for change in ({"Hold": "true"}, {"Hold": "false"}):
@@ -290,25 +196,6 @@ def test_completing_the_conference_sends_the_caller_to_its_dial_action(
     assert action.params["DialCallStatus"] == "answered"
 
 
-def test_a_rest_call_with_send_digits_plays_them_to_the_ivr_it_calls(
-        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str) -> None:
-    ivr_number = buy_number(simulator, app, voice="/ivr")
-    app.routes["/ivr"] = IVR
-    created = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls.json", {
-        "From": number, "To": ivr_number, "SendDigits": "ww2",
-        "Twiml": "<Response><Pause length='30'/></Response>"})
-
-    [choice] = app.wait_for("/ivr-choice")
-
-    assert created.status_code == 201, created.text
-    assert choice.params["Digits"] == "2"
-    bad = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls.json", {
-        "From": number, "To": ivr_number, "SendDigits": "12x", "Twiml": "<Response/>"})
-    assert bad.status_code == 400 and "SendDigits" in bad.json()["message"]
-    rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls/{created.json()['sid']}.json",
-         {"Status": "completed"})
-
-
 def test_the_real_twilio_client_drives_participants(
         simulator: SimulatorHandle, phone: SimClient, room: Room) -> None:
     from tests.sim.test_rest_api import twilio_client
@@ -356,33 +243,6 @@ def test_a_device_muting_itself_in_a_conference_is_not_heard(
     assert phone.device_say(room.desk, "sigh") == "nobody"
     assert phone.device(room.desk)["active"]["muted"] is True
     assert participant(phone, room.agent, room.caller)["muted"] is False  # a local mute
-
-
-def test_a_remote_ivr_answers_by_itself_and_hears_the_agents_keys(
-        simulator: SimulatorHandle, phone: SimClient, room: Room) -> None:
-    supplier = "+14155550177"
-    phone.remote_party(supplier, IVR.replace(' action="/ivr-choice"', ""),
-                       {"2": "<Response><Say>Billing here.</Say>"
-                             "<Pause length='60'/></Response>"})
-    add(simulator, ROOM, {"From": room.number, "To": supplier, "Beep": "false"})
-    phone.wait_for(lambda: "Press 2 for billing." in phone.heard(room.desk))
-
-    assert phone.device_press(room.desk, "2") == "bridge"
-
-    phone.wait_for(lambda: "Billing here." in phone.heard(room.desk))
-    far = phone.calls(to=supplier, direction="inbound")[0]
-    assert far["answered"] is True
-    assert [e.get("digits") for e in phone.transcript(far["call_sid"], "gather-end")] == ["2"]
-
-
-def test_a_remote_party_needs_an_e164_number_and_twiml(simulator: SimulatorHandle) -> None:
-    bad_number = requests.post(f"{simulator.url}/sim/remote-parties", timeout=5,
-                               json={"phone_number": "12", "twiml": "<Response/>"})
-    bad_twiml = requests.post(f"{simulator.url}/sim/remote-parties", timeout=5,
-                              json={"phone_number": "+14155550177", "twiml": "<Response"})
-
-    assert bad_number.status_code == 400 and "phone_number" in bad_number.json()["error"]
-    assert bad_twiml.status_code == 400 and "twiml" in bad_twiml.json()["error"]
 
 
 def test_a_warm_transfer_holds_the_caller_while_two_agents_talk_then_hands_over(
