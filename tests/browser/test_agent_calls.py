@@ -148,6 +148,19 @@ def test_a_call_the_agent_did_not_ask_for_is_left_ringing(
     assert "accept" not in site.sim.verbs()
 
 
+def test_a_call_still_connecting_offers_only_hang_up(
+        desk: Page, site: FakeSite, api: FakeApi) -> None:
+    on_task(api, {**task(), "call": None})
+    desk.goto(site.url + "agent")
+    expect(desk.get_by_test_id("task-state")).to_have_text("Connecting…")
+    for name in ("Hold", "Mute", "Keypad", "Transfer"):
+        expect(desk.get_by_role("button", name=name, exact=True)).to_be_disabled()
+    expect(desk.get_by_role("button", name="Hang up")).to_be_enabled()
+    on_task(api, task())
+    expect(desk.get_by_test_id("task-state")).to_have_text("Connected")
+    expect(desk.get_by_role("button", name="Hold")).to_be_enabled()
+
+
 def test_hold_and_resume_post_and_show_the_caller_on_hold(
         desk: Page, site: FakeSite, api: FakeApi) -> None:
     on_task(api, task())

@@ -34,8 +34,12 @@ def reservation(**task: Any) -> dict[str, Any]:
 
 
 def active(status: str) -> dict[str, Any]:
-    return {"id": "TK1", "status": status, "channel": "voice", "queue": "support",
+    view = {"id": "TK1", "status": status, "channel": "voice", "queue": "support",
             "caller": CALLER, "assigned_at": time.time() - 5}
+    if status == "assigned":
+        view["call"] = {"state": "connected", "conference": "TK1", "on_hold": False,
+                        "muted": False}
+    return view
 
 
 @pytest.fixture

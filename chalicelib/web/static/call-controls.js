@@ -76,8 +76,11 @@ export function callControls(task, handlers) {
     setPressed(hold, Boolean(call.onHold));
     setPressed(mute, Boolean(call.muted));
     const consulting = Boolean(call.transfer);
-    hold.disabled = consulting;
-    transferButton.disabled = consulting;
+    const live = call.state === "connected";
+    hold.disabled = !live || consulting;
+    transferButton.disabled = !live || consulting;
+    mute.disabled = !live;
+    keys.disabled = !live;
     replace(badges,
       call.onHold ? el("span", { class: "badge amber", "data-testid": "on-hold" }, "Caller on hold") : null,
       call.muted ? el("span", { class: "badge red", "data-testid": "muted" }, "Muted") : null,

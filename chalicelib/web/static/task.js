@@ -65,9 +65,10 @@ function header(task, badge) {
   ];
 }
 
+// A voice task is connected once its conference has the agent (call.state "connected").
 function stateBadge(task) {
   const call = task.call;
-  if (call && call.state === "ringing") return el("span", { class: "badge blue", "data-testid": "task-state" }, "Connecting…");
+  if (task.channel === "voice" && (!call || call.state === "ringing")) return el("span", { class: "badge blue", "data-testid": "task-state" }, "Connecting…");
   return el("span", { class: "badge green", "data-testid": "task-state" }, el("span", { class: "dot available", "aria-hidden": "true" }), "Connected");
 }
 
