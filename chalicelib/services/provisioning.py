@@ -1,8 +1,9 @@
 """What every new tenant starts with: the default flows, published, and its routing setup.
 
 The default flows live in `flows/` (kept in git by developers). `chalice package` ships
-only `chalicelib/`, so infra/deploy.sh copies them into `chalicelib/bundled_flows/`
-first; the local run reads `flows/` directly.
+only `chalicelib/`, so `./dev package` (devtools/package.py) writes them into the Lambda
+zip as `chalicelib/bundled_flows/`; the local run reads `flows/` directly. The artifact
+test (tests/artifact/) signs a business up from the built zip.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ _HERE = Path(__file__).resolve().parent.parent
 
 
 def default_flows_dir() -> Path:
+    """`chalicelib/bundled_flows/` in the deployed package, else the repo's `flows/`."""
     bundled = _HERE / "bundled_flows"
     return bundled if bundled.is_dir() else _HERE.parent / "flows"
 

@@ -1,0 +1,163 @@
+"""Run a built artifact as Lambda would: unpack it, create its tables from its own merged
+template, and invoke its handler with API Gateway events in an isolated interpreter.
+
+Used by the artifact test (tests/artifact/) and by `bench/artifact.py`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any, TextIO
+from urllib.parse import urlencode
+
+from devtools.package import Artifact
+
+DRIVER = Path(__file__).with_name("driver.py")
+LAYER_SITE = Path("python") / "lib" / "python3.11" / "site-packages"
+
+
+def unpack(artifact: Artifact, dest: Path) -> list[Path]:
+    """Unzip the function into dest/task and the layer into dest/opt (Lambda's /var/task
+    and /opt); returns the sys.path entries Lambda gives them."""
+    if dest.exists() and any(dest.iterdir()):
+        raise ValueError(f"{dest} is not empty")
+    task, opt = dest / "task", dest / "opt"
+    with zipfile.ZipFile(artifact.app_zip) as zf:
+        zf.extractall(task)
+    roots = [task]
+    if artifact.layer_zip:
+        with zipfile.ZipFile(artifact.layer_zip) as zf:
+            zf.extractall(opt)
+        roots += [opt / LAYER_SITE, opt / "python"]
+    return roots
+
+
+def function_environment(template: dict[str, Any], refs: dict[str, str],
+                         function: str = "APIHandler") -> dict[str, str]:
+    """The function's environment variables as the template sets them, Refs resolved."""
+    variables = template["Resources"][function]["Properties"]["Environment"]["Variables"]
+    return {name: refs[value["Ref"]] if isinstance(value, dict) else str(value)
+            for name, value in variables.items()}
+
+
+def create_tables(template: dict[str, Any], stage: str, endpoint: str) -> list[str]:
+    """Create the template's DynamoDB tables (as CloudFormation would) on DynamoDB Local."""
+    import boto3
+
+    client = boto3.client("dynamodb", endpoint_url=endpoint, region_name="us-east-1",
+                          aws_access_key_id="local", aws_secret_access_key="local")
+    names = []
+    for resource in template["Resources"].values():
+        if resource["Type"] != "AWS::DynamoDB::Table":
+            continue
+        props = resource["Properties"]
+        name = props["TableName"]["Fn::Sub"].replace("${Stage}", stage)
+        client.create_table(TableName=name, **{
+            key: props[key] for key in ("AttributeDefinitions", "KeySchema", "BillingMode",
+                                        "GlobalSecondaryIndexes") if key in props})
+        names.append(name)
+    return names
+
+
+def api_event(method: str, path: str, *, body: str | None = None,
+              headers: dict[str, str] | None = None, stage: str = "api") -> dict[str, Any]:
+    """An API Gateway REST API (v1) proxy event, as Lambda receives it."""
+    headers = {"Host": "artifact.example.com", "User-Agent": "artifact-test",
+               "X-Forwarded-Proto": "https", **(headers or {})}
+    return {
+        "resource": path, "path": path, "httpMethod": method,
+        "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None, "multiValueQueryStringParameters": None,
+        "pathParameters": None, "stageVariables": None,
+        "requestContext": {"resourcePath": path, "httpMethod": method,
+                           "path": f"/{stage}{path}", "stage": stage,
+                           "requestId": f"req-{time.monotonic_ns()}",
+                           "identity": {"sourceIp": "203.0.113.7", "userAgent": "artifact-test"}},
+        "body": body, "isBase64Encoded": False,
+    }
+
+
+def json_event(method: str, path: str, doc: Any) -> dict[str, Any]:
+    return api_event(method, path, body=json.dumps(doc),
+                     headers={"Content-Type": "application/json"})
+
+
+def signed_form_event(path: str, params: dict[str, str], public_base_url: str,
+                      auth_token: str) -> dict[str, Any]:
+    """A Twilio webhook, signed as Twilio signs it: PUBLIC_BASE_URL + path."""
+    from twilio.request_validator import RequestValidator
+
+    signature = RequestValidator(auth_token).compute_signature(public_base_url + path, params)
+    return api_event("POST", path, body=urlencode(params), headers={
+        "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
+
+
+class IsolatedHandler:
+    """The artifact's handler in `python -I -S`: sys.path is the artifact and the stdlib."""
+
+    def __init__(self, roots: list[Path], env: dict[str, str], log_path: Path,
+                 timeout: float = 60.0) -> None:
+        self.timeout = timeout
+        self.log_path = log_path
+        self._log: TextIO = open(log_path, "w")  # noqa: SIM115  (closed in close())
+        driver = log_path.with_name(DRIVER.name)  # a copy: the child reads nothing of the repo
+        shutil.copyfile(DRIVER, driver)
+        self.process = subprocess.Popen(
+            [sys.executable, "-I", "-S", str(driver), *map(str, roots)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True,
+            env=env, cwd=roots[0])
+        self.ready: dict[str, Any] = self._read("READY ")
+
+    def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write(json.dumps(event) + "\n")
+        self.process.stdin.flush()
+        return self._read("RESPONSE ")
+
+    def log_tail(self, lines: int = 40) -> str:
+        self._log.flush()
+        return "\n".join(self.log_path.read_text().splitlines()[-lines:])
+
+    def _read(self, mark: str) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + self.timeout
+        while True:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.process.stdout], [], [], max(left, 0))
+            if not ready:
+                self.process.send_signal(signal.SIGUSR1)  # the driver dumps its stacks
+                time.sleep(0.5)
+                raise TimeoutError(f"the handler did not answer in {self.timeout} s:\n"
+                                   f"{self.log_tail()}")
+            line = self.process.stdout.readline()
+            if not line:
+                raise RuntimeError(f"the handler exited ({self.process.wait()}):\n"
+                                   f"{self.log_tail()}")
+            if line.startswith(mark):
+                answer: dict[str, Any] = json.loads(line[len(mark):])
+                return answer
+
+    def close(self) -> None:
+        if self.process.stdin and not self.process.stdin.closed:
+            self.process.stdin.close()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self._log.close()
+
+
+def base_environ() -> dict[str, str]:
+    """What a process needs from the machine (no PYTHON* variables: -I ignores them)."""
+    keep = ("PATH", "LANG", "LC_ALL", "TZ", "HOME", "HOTLINE_LOG_LEVEL")
+    return {key: os.environ[key] for key in keep if key in os.environ}
