@@ -166,13 +166,20 @@ def _rewrite(path: Path, extra: dict[str, bytes] | None = None) -> int:
     compiled = 0
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
         for info, data in _entries(path, extra or {}):
-            _write(out, info.filename, data, info.external_attr or _FILE_MODE)
+            _write(out, info.filename, data, _readable(info.external_attr))
             pyc = _pyc(info.filename, data) if info.filename.endswith(".py") else None
             if pyc is not None:
                 _write(out, _pyc_name(info.filename), pyc, _FILE_MODE)
                 compiled += 1
     tmp.replace(path)
     return compiled
+
+
+def _readable(external_attr: int) -> int:
+    """The entry's Unix mode, made world-readable (Lambda's runtime user owns nothing)."""
+    if external_attr >> 16 == 0:
+        return _FILE_MODE
+    return external_attr | (0o444 << 16)
 
 
 def _write(out: zipfile.ZipFile, name: str, data: bytes, mode: int) -> None:
