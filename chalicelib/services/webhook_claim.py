@@ -29,7 +29,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from chalicelib.domain.errors import Conflict, HotlineError
+from chalicelib.domain.errors import Conflict, HotlineError, Unavailable
 
 log = logging.getLogger("hotline.webhooks")
 
@@ -134,12 +134,12 @@ class WebhookClaims:
             body = handler()
         except AlreadyProcessed:
             raise
-        except HotlineError:
+        except HotlineError as exc:
             if claim.held:
                 self._release(claim)
                 raise
-            if not claim.committed:
-                self._replay_if_answered(claim.key)
+            if not claim.committed and not isinstance(exc, Unavailable):
+                self._replay_if_answered(claim.key)  # not when DynamoDB is failing
             raise
         except BaseException:
             if claim.held:

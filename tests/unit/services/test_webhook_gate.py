@@ -8,7 +8,7 @@ from twilio.request_validator import RequestValidator
 from chalicelib.config import Settings
 from chalicelib.domain.errors import Forbidden
 from chalicelib.domain.identity import Tenant
-from chalicelib.services.webhook_gate import WebhookGate
+from chalicelib.services.webhook_gate import Webhook, WebhookGate
 from tests.conftest import TEST_ENV
 
 SUB_SID = "AC" + "2" * 32
@@ -94,3 +94,26 @@ def test_idempotency_key_is_the_callback_url_on_the_call() -> None:
     sig = RequestValidator(SUB_TOKEN).compute_signature(url, params)
     hook = gate.verify("/twilio/voice/flow", query, params, sig)
     assert hook.idempotency_key == f"{SUB_SID}#CA9#/twilio/voice/flow?s=4&w=menu"
+
+
+def test_events_twilio_posts_to_one_url_are_told_apart_by_their_own_fields() -> None:
+    # given one callback URL of one call, delivered for two different events
+    def key(**fields: str) -> str:
+        return Webhook(account_sid=SUB_SID, tenant=None,
+                       params={"CallSid": "CA9", **fields}, query={"task": "TK1"},
+                       path="/twilio/voice/queue/result").idempotency_key
+
+    # then the queue result, status, digits and recording make them distinct events
+    assert key(QueueResult="hangup") != key(QueueResult="bridged")
+    assert key(CallStatus="ringing") != key(CallStatus="completed")
+    assert key(Digits="1") != key(Digits="2")
+    assert key(RecordingSid="RE1") != key(RecordingSid="RE2")
+    # and a retry of one of them is the same event
+    assert key(QueueResult="hangup") == key(QueueResult="hangup")
+
+
+def test_a_long_speech_result_keeps_the_key_short() -> None:
+    hook = Webhook(account_sid=SUB_SID, tenant=None,
+                   params={"CallSid": "CA9", "SpeechResult": "words " * 1000},
+                   path="/twilio/voice/flow")
+    assert len(hook.idempotency_key) < 200 and "sha256=" in hook.idempotency_key
