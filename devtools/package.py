@@ -89,7 +89,8 @@ class Artifact:
         lines.append(f"unzipped, function and layer: {_mib(self.unzipped_bytes())} "
                      f"(Lambda allows {_mib(UNZIPPED_LIMIT)})")
         lines.append(f"template: {self.template}")
-        lines.append(f"built in {self.build_seconds:.1f} s")
+        if self.build_seconds:
+            lines.append(f"built in {self.build_seconds:.1f} s")
         return lines
 
 
