@@ -78,6 +78,9 @@ class Committer(Protocol):
 class CrmStager(Protocol):
     def stage_create_interaction(self, tx: Any, interaction: Interaction) -> None: ...
     def stage_touch_contact(self, tx: Any, tenant_id: str, phone: str, at: float) -> None: ...
+    def stage_update_interaction(self, tx: Any, tenant_id: str, interaction_id: str,
+                                 changes: dict[str, Any],
+                                 only_if_absent: tuple[str, ...] = ()) -> None: ...
 
 
 def new_interaction_stages(stager: CrmStager, interaction: Interaction) -> list[Stage]:

@@ -120,27 +120,37 @@ class VoiceService(WebhookService):
     def call_status(self, hook: Webhook) -> str:
         """POST /twilio/voice/status: record the call's final status, once.
 
-        The claim and the outbox item of the call's end commit together; the CRM and
-        the routing then apply it (and the sweep does, if this Lambda dies first).
+        One transaction claims the event, writes the end on the CRM row and records the
+        routing's part as an outbox item, which runs right after (or in the sweep, if
+        this Lambda dies first). A call with no CRM row is claimed without that write.
         """
+        from chalicelib.adapters.dynamo.idempotency_repository import StaleWrite
+
         call_sid = hook.require("CallSid")
         status = hook.require("CallStatus")
         if status not in FINAL_STATUSES:
             return ""
         line = self.session.line(hook, "To" if hook.params.get("Direction", "inbound")
                                  == "inbound" else "From")
+        tenant_id = line.tenant.tenant_id
         duration = hook.params.get("CallDuration", "")
-        item = self.outbox.item(hook.idempotency_key, "ended", line.tenant.tenant_id,
-                                CALL_ENDED, {"call_sid": call_sid, "status": status,
-                                             "duration": duration})
-        self.commit_step(hook.idempotency_key, "", [], [item])
+        changes: dict[str, Any] = {"status": status, "ended_at": self.crm.clock()}
+        if duration.isdigit():
+            changes["duration_seconds"] = int(duration)
+        item = self.outbox.item(hook.idempotency_key, "ended", tenant_id, CALL_ENDED,
+                                {"call_sid": call_sid, "status": status})
+        ended = [lambda tx: self.crm_stager.stage_update_interaction(
+            tx, tenant_id, call_sid, changes, only_if_absent=("ended_at",))]
+        try:
+            self.commit_step(hook.idempotency_key, "", ended, [item])
+        except StaleWrite:
+            log.info("call %s has no interaction to end; its status is claimed alone",
+                     call_sid)
+            self.commit_step(hook.idempotency_key, "", [], [item])
         return ""
 
     def _call_ended_item(self, item: OutboxItem) -> None:
         p = item.payload
-        duration = str(p.get("duration") or "")
-        self.crm.record_ended(item.tenant_id, str(p["call_sid"]), str(p["status"]),
-                              int(duration) if duration.isdigit() else None)
         self.router().on_call_ended(item.tenant_id, str(p["call_sid"]), str(p["status"]))
 
     # --- one step -------------------------------------------------------------------

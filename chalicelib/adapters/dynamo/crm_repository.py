@@ -90,6 +90,21 @@ class CrmRepository:
         tx.save(self._interaction_model(interaction),
                 condition=InteractionModel.interaction_id.does_not_exist())
 
+    def stage_update_interaction(self, tx: TransactWrite, tenant_id: str, interaction_id: str,
+                                 changes: dict[str, Any],
+                                 only_if_absent: tuple[str, ...] = ()) -> None:
+        """``update_interaction`` as part of a transaction the caller commits (the
+        interaction must exist, or the transaction is cancelled)."""
+        unknown = set(changes) - _UPDATABLE
+        if unknown:
+            raise ValueError(f"not updatable: {sorted(unknown)}")
+        actions = []
+        for name, value in changes.items():
+            attr = getattr(InteractionModel, name)
+            actions.append(attr.set(attr | value) if name in only_if_absent else attr.set(value))
+        tx.update(InteractionModel(tenant_id, interaction_id), actions=actions,
+                  condition=InteractionModel.interaction_id.exists())
+
     @dynamo_call("create interaction")
     def create_interaction(self, interaction: Interaction) -> bool:
         """Create it once; False if it already existed (a retried webhook)."""
