@@ -54,8 +54,12 @@ class Webhook:
         return key
 
 
-DISCRIMINATORS = ("CallStatus", "MessageStatus", "SmsStatus", "QueueResult", "DialCallStatus",
-                  "Digits", "SpeechResult", "RecordingSid", "SequenceNumber")
+# QueueTime: Twilio posts the waitUrl again and again while the caller waits; each
+# poll (seconds in the queue) is its own event. StatusCallbackEvent/SequenceNumber: a
+# conference's status callbacks, all to one URL.
+DISCRIMINATORS = ("CallStatus", "MessageStatus", "SmsStatus", "QueueResult", "QueueTime",
+                  "DialCallStatus", "Digits", "SpeechResult", "RecordingSid",
+                  "StatusCallbackEvent", "SequenceNumber")
 MAX_KEY_LENGTH = 1024
 
 

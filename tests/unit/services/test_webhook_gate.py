@@ -108,6 +108,7 @@ def test_events_twilio_posts_to_one_url_are_told_apart_by_their_own_fields() -> 
     assert key(CallStatus="ringing") != key(CallStatus="completed")
     assert key(Digits="1") != key(Digits="2")
     assert key(RecordingSid="RE1") != key(RecordingSid="RE2")
+    assert key(QueueTime="12") != key(QueueTime="31")  # two polls of the waitUrl
     # and a retry of one of them is the same event
     assert key(QueueResult="hangup") == key(QueueResult="hangup")
 
