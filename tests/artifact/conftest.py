@@ -16,6 +16,7 @@ from devtools.ddblocal import DynamoDBLocal, local_aws_environ
 from devtools.package import TEMPLATE, Artifact, build
 from devtools.stack import LOCAL_JWT_SECRET, PLATFORM_ACCOUNT_SID, PLATFORM_AUTH_TOKEN
 from tests.artifact.harness import (
+    FakeSecretsManager,
     IsolatedHandler,
     base_environ,
     create_tables,
@@ -58,18 +59,32 @@ def carrier() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
+def secrets_manager(template: dict[str, Any]) -> Iterator[FakeSecretsManager]:
+    """The stage's secret, `hotline-dev`, as infra/hotline.json creates it and the
+    operator fills it in (docs/deploy.md)."""
+    secret_id = function_environment(template, {"PublicBaseUrl": ""})["HOTLINE_SECRET_ID"]
+    fake = FakeSecretsManager({secret_id: {
+        "TWILIO_ACCOUNT_SID": PLATFORM_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": PLATFORM_AUTH_TOKEN,
+        "HOTLINE_JWT_SECRET": LOCAL_JWT_SECRET}})
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+@pytest.fixture(scope="session")
 def handler(artifact: Artifact, template: dict[str, Any], dynamodb_local: DynamoDBLocal,
-            carrier: Any, tmp_path_factory: pytest.TempPathFactory,
-            ) -> Iterator[IsolatedHandler]:
-    """The packaged handler, in `python -I -S`, configured as the template configures it
-    (plus the secrets a local run keeps in its environment)."""
+            carrier: Any, secrets_manager: FakeSecretsManager,
+            tmp_path_factory: pytest.TempPathFactory) -> Iterator[IsolatedHandler]:
+    """The packaged handler, in `python -I -S`, configured as the template configures it:
+    no secret in its environment, the stage's secret read from Secrets Manager."""
     roots = unpack(artifact, tmp_path_factory.mktemp("unpacked"))
     create_tables(template, STAGE, dynamodb_local.endpoint)
     env = {**base_environ(),
            **function_environment(template, {"PublicBaseUrl": PUBLIC_BASE_URL}),
            **local_aws_environ(dynamodb_local.endpoint),
-           "TWILIO_ACCOUNT_SID": PLATFORM_ACCOUNT_SID, "TWILIO_AUTH_TOKEN": PLATFORM_AUTH_TOKEN,
-           "HOTLINE_JWT_SECRET": LOCAL_JWT_SECRET, "TWILIO_API_BASE": carrier.url,
+           "AWS_ENDPOINT_URL_SECRETS_MANAGER": secrets_manager.url,
+           "TWILIO_API_BASE": carrier.url,
            # DynamoDB Local answers its first requests slowly on a busy machine
            "HOTLINE_DYNAMODB_TIMEOUT": "3"}
     running = IsolatedHandler(roots, env, tmp_path_factory.mktemp("logs") / "handler.log")

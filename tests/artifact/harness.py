@@ -13,8 +13,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import zipfile
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import urlencode
@@ -99,6 +101,57 @@ def signed_form_event(path: str, params: dict[str, str], public_base_url: str,
     signature = RequestValidator(auth_token).compute_signature(public_base_url + path, params)
     return api_event("POST", path, body=urlencode(params), headers={
         "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
+
+
+class FakeSecretsManager:
+    """Secrets Manager's GetSecretValue over HTTP on 127.0.0.1, as botocore calls it
+    (JSON 1.1, X-Amz-Target); the packaged handler reaches it through
+    AWS_ENDPOINT_URL_SECRETS_MANAGER. It counts the reads."""
+
+    def __init__(self, secrets: dict[str, dict[str, str]]) -> None:
+        self.secrets = secrets
+        self.reads: list[str] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                target = self.headers.get("X-Amz-Target", "")
+                secret_id = str(body.get("SecretId", ""))
+                fake.reads.append(secret_id)
+                if target != "secretsmanager.GetSecretValue":
+                    self._answer(400, {"__type": "InvalidRequestException", "message": target})
+                elif secret_id not in fake.secrets:
+                    self._answer(400, {"__type": "ResourceNotFoundException",
+                                       "message": "Secrets Manager can't find the secret."})
+                else:
+                    self._answer(200, {
+                        "ARN": f"arn:aws:secretsmanager:us-east-1:123456789012:secret:"
+                               f"{secret_id}-AbCdEf", "Name": secret_id, "VersionId": "v1",
+                        "SecretString": json.dumps(fake.secrets[secret_id]),
+                        "VersionStages": ["AWSCURRENT"], "CreatedDate": 1.7e9})
+
+            def _answer(self, status: int, doc: dict[str, Any]) -> None:
+                data = json.dumps(doc).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return  # the test reads `reads`, not an access log
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,),
+                                       daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
 
 
 class IsolatedHandler:

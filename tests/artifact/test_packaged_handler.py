@@ -15,7 +15,12 @@ import pytest
 
 from devtools.package import ROOT, Artifact
 from tests.artifact.conftest import PUBLIC_BASE_URL
-from tests.artifact.harness import IsolatedHandler, json_event, signed_form_event
+from tests.artifact.harness import (
+    FakeSecretsManager,
+    IsolatedHandler,
+    json_event,
+    signed_form_event,
+)
 
 pytestmark = [pytest.mark.artifact, pytest.mark.ddb]
 
@@ -57,8 +62,10 @@ def test_every_module_ships_with_its_bytecode(artifact: Artifact) -> None:
 
 
 def test_handler_imports_from_the_artifact_alone(handler: IsolatedHandler,
+                                                 secrets_manager: FakeSecretsManager,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     ready = handler.ready
+    assert secrets_manager.reads == []  # nothing on the cold path
     assert ready["flags"] == {"isolated": 1, "no_site": 1}
     assert ready["foreign_sys_path"] == []
     assert not [p for p in ready["sys_path"] if p.startswith(str(ROOT))]
@@ -71,7 +78,7 @@ def test_handler_imports_from_the_artifact_alone(handler: IsolatedHandler,
 
 def test_packaged_handler_signs_a_business_up_and_takes_its_first_call(
         handler: IsolatedHandler, carrier: Any, artifact: Artifact,
-        capsys: pytest.CaptureFixture[str]) -> None:
+        secrets_manager: FakeSecretsManager, capsys: pytest.CaptureFixture[str]) -> None:
     # given a business signing up through the packaged handler
     email = f"owner-{uuid.uuid4().hex[:8]}@artifact.example.com"
     signup = handler.invoke(json_event("POST", "/api/signup", {
@@ -101,6 +108,8 @@ def test_packaged_handler_signs_a_business_up_and_takes_its_first_call(
     assert call["statusCode"] == 200, (call, handler.log_tail())
     assert "Thanks for calling Artifact Water" in call["body"], (call, handler.log_tail())
     assert SORRY not in call["body"]
+    # and the stage's secret was read from Secrets Manager once for the container
+    assert secrets_manager.reads == ["hotline-dev"]
     with capsys.disabled():
         for line in artifact.summary():
             print(f"[artifact] {line}")
