@@ -95,7 +95,9 @@ class MessagingService(WebhookService):
     def expire_due(self, now: float | None = None, limit: int = 100) -> int:
         """Take the timeout path of every send-and-wait-for-reply whose deadline passed
         with no reply (the scheduled sweep calls this). A reply that lands meanwhile
-        wins: the save is conditional on the execution being unchanged since it was read.
+        wins: the save is conditional on the execution being unchanged since it was read,
+        and commits with the timeout path's messages as outbox items, under a claim on
+        this (execution, version), so two sweeps cannot both send them.
         """
         expired = 0
         for due in self.session.executions.due(self.clock() if now is None else now, limit):
@@ -105,8 +107,11 @@ class MessagingService(WebhookService):
                 flow = self.session.flow_revision(due.tenant_id, context.flow_id,
                                                   context.revision)
                 result = self.engine.expire(flow, context, line.environment())
-                self.session.executions.put_if_unchanged(due.tenant_id, result.context,
-                                                         due.updated_at)
+                key = f"expire#{due.tenant_id}#{context.execution_id}#{due.updated_at!r}"
+                items = self.effects.plan(key, line.tenant, context.execution_id,
+                                          result.effects)
+                self.commit_step(key, "", [self.session.stage_execution(
+                    due.tenant_id, result.context, due.updated_at)], items)
             except Conflict:
                 log.info("conversation %s was answered before its timeout",
                          context.execution_id)
@@ -124,7 +129,6 @@ class MessagingService(WebhookService):
                     self.session.executions.put_if_unchanged(due.tenant_id, ended,
                                                              due.updated_at)
                 continue
-            self.effects.apply(line, context.execution_id, result.effects)
             expired += 1
         return expired
 
