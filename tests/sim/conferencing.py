@@ -36,7 +36,7 @@ class Room:
 
 def add(simulator: SimulatorHandle, room_or_name: str, data: dict[str, str]) -> dict[str, Any]:
     created = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Conferences/{room_or_name}/"
-                   "Participants.json", data)
+                   "Participants.json", {"Timeout": "600", **data})
     assert created.status_code == 201, created.text
     return dict(created.json())
 

@@ -51,8 +51,8 @@ def test_the_voice_fallback_url_gets_the_error_when_the_voice_url_fails(
 
 def test_rest_twiml_redirect_takes_a_caller_out_of_its_bridge_and_drops_the_dialed_leg(
         simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str) -> None:
-    app.routes["/voice"] = ('<Response><Dial action="/dial-done"><Client>alice</Client></Dial>'
-                            '</Response>')
+    app.routes["/voice"] = ('<Response><Dial action="/dial-done" timeout="600">'
+                            '<Client>alice</Client></Dial></Response>')
     desk = phone.register(MASTER_SID, "alice")
     caller = phone.call(CALLER, number)
     phone.accept(desk)
@@ -94,8 +94,9 @@ def test_rest_status_canceled_stops_a_ringing_outbound_call(
 
 def test_hangup_on_star_ends_the_bridge_and_the_caller_goes_on(
         phone: SimClient, app: FakeApp, number: str) -> None:
-    app.routes["/voice"] = ('<Response><Dial hangupOnStar="true"><Client>alice</Client>'
-                            '</Dial><Say>Back with the menu.</Say></Response>')
+    app.routes["/voice"] = ('<Response><Dial hangupOnStar="true" timeout="600">'
+                            '<Client>alice</Client></Dial><Say>Back with the menu.</Say>'
+                            '</Response>')
     desk = phone.register(MASTER_SID, "alice")
     caller = phone.call(CALLER, number)
     phone.accept(desk)
@@ -108,7 +109,7 @@ def test_hangup_on_star_ends_the_bridge_and_the_caller_goes_on(
 
 
 def test_dial_time_limit_ends_the_bridge(phone: SimClient, app: FakeApp, number: str) -> None:
-    app.routes["/voice"] = ('<Response><Dial timeLimit="5" action="/dial-done">'
+    app.routes["/voice"] = ('<Response><Dial timeLimit="5" timeout="600" action="/dial-done">'
                             '<Client>alice</Client></Dial></Response>')
     desk = phone.register(MASTER_SID, "alice")
 
@@ -166,7 +167,8 @@ def test_a_participant_waits_with_the_wait_url_until_the_moderator_starts_the_co
 
     host = phone.register(MASTER_SID, "host")
     added = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Conferences/{conf['sid']}/"
-                 "Participants.json", {"From": number, "To": "client:host"}).json()
+                 "Participants.json", {"From": number, "To": "client:host",
+                                       "Timeout": "600"}).json()
     phone.accept(host, added["call_sid"])
     phone.wait_for_call(added["call_sid"],
                         lambda c: (c["conference"] or {}).get("name") == "huddle")

@@ -11,7 +11,8 @@ from sim.server import SimulatorHandle
 from tests.sim.conftest import CALLER, MASTER_SID
 from tests.sim.fake_app import FakeApp
 
-DIAL_ALICE = ("<Response><Dial><Client>alice</Client></Dial>"
+DIAL_ALICE = ('<Response><Dial timeout="600"><Client>'
+              "alice</Client></Dial>"
               '<Say>The agent left.</Say></Response>')
 
 
@@ -111,7 +112,7 @@ def test_the_rest_api_sends_no_cors_headers(simulator: SimulatorHandle) -> None:
 
 def test_client_parameters_of_the_dial_show_on_the_ringing_call(
         phone: SimClient, app: FakeApp, number: str) -> None:
-    app.routes["/voice"] = ('<Response><Dial><Client><Identity>alice</Identity>'
+    app.routes["/voice"] = ('<Response><Dial timeout="600"><Client><Identity>alice</Identity>'
                             '<Parameter name="task" value="T42"/></Client></Dial></Response>')
     desk = phone.register(MASTER_SID, "alice")
 

@@ -75,8 +75,8 @@ def test_an_outside_phone_that_rejects_gives_busy(
 
 def test_a_client_leg_rings_the_registered_device_which_accepts_it(
         phone: SimClient, app: FakeApp, number: str) -> None:
-    app.routes["/voice"] = ('<Response><Dial action="/dial-done"><Client>alice</Client>'
-                            '</Dial></Response>')
+    app.routes["/voice"] = ('<Response><Dial action="/dial-done" timeout="600">'
+                            '<Client>alice</Client></Dial></Response>')
     desk = phone.register(MASTER_SID, "alice")
 
     caller = phone.call(CALLER, number)
@@ -129,7 +129,7 @@ def test_a_device_of_another_identity_or_account_is_not_rung(
 
 def test_a_device_that_rejects_gives_busy_and_the_answer_api_needs_a_device(
         phone: SimClient, app: FakeApp, number: str) -> None:
-    app.routes["/voice"] = ('<Response><Dial timeout="30" action="/dial-done">'
+    app.routes["/voice"] = ('<Response><Dial timeout="600" action="/dial-done">'
                             '<Client>bob</Client></Dial></Response>')
 
     phone.call(CALLER, number)
@@ -146,7 +146,7 @@ def test_a_device_that_rejects_gives_busy_and_the_answer_api_needs_a_device(
 
 def test_two_devices_of_one_identity_both_ring_and_the_first_to_accept_wins(
         phone: SimClient, app: FakeApp, number: str) -> None:
-    app.routes["/voice"] = '<Response><Dial><Client>alice</Client></Dial></Response>'
+    app.routes["/voice"] = '<Response><Dial timeout="600"><Client>alice</Client></Dial></Response>'
     laptop, tablet = phone.register(MASTER_SID, "alice"), phone.register(MASTER_SID, "alice")
 
     caller = phone.call(CALLER, number)
@@ -187,7 +187,8 @@ def test_conference_participants_join_talk_and_are_held_over_rest(
 
     added = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Conferences/room-7/"
                  "Participants.json", {"From": number, "To": "client:alice",
-                                       "EarlyMedia": "true", "Beep": "false"})
+                                       "EarlyMedia": "true", "Beep": "false",
+                                       "Timeout": "600"})
     assert added.status_code == 201, added.text
     agent = phone.accept(desk, added.json()["call_sid"])
     conference_sid = added.json()["conference_sid"]

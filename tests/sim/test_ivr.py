@@ -13,6 +13,8 @@ MENU = """<Response>
   </Gather>
   <Say>We did not get your choice. Goodbye.</Say>
 </Response>"""
+# The same menu waiting long enough for a test's key press on a busy machine.
+PATIENT_MENU = MENU.replace('timeout="3"', 'timeout="60"')
 
 
 def test_incoming_call_posts_signed_twilio_params_to_the_voice_url(
@@ -40,7 +42,7 @@ def test_incoming_call_posts_signed_twilio_params_to_the_voice_url(
 
 def test_gather_posts_the_pressed_digit_to_its_action(
         phone: SimClient, app: FakeApp, number: str) -> None:
-    app.routes["/voice"] = MENU
+    app.routes["/voice"] = PATIENT_MENU
     app.routes["/menu"] = "<Response><Say>Connecting you to support.</Say></Response>"
 
     sid = phone.call(CALLER, number)
@@ -149,7 +151,7 @@ def test_unparsable_twiml_gives_the_application_error_and_ends_the_call(
 
 def test_a_webhook_answering_500_is_an_application_error(
         phone: SimClient, app: FakeApp, number: str) -> None:
-    app.routes["/voice"] = MENU
+    app.routes["/voice"] = PATIENT_MENU
     app.routes["/menu"] = (500, "boom")
 
     sid = phone.call(CALLER, number)

@@ -52,7 +52,8 @@ def test_phone_page_answers_a_client_leg_as_a_registered_device(
     from sim.client import SimClient
     from tests.sim.conftest import CALLER
 
-    app.routes["/voice"] = '<Response><Dial><Client>alice</Client></Dial></Response>'
+    app.routes["/voice"] = ('<Response><Dial timeout="600"><Client>alice</Client></Dial>'
+                            '</Response>')
     phone = SimClient(simulator.url, timeout=5.0)
     caller = phone.call(CALLER, number)
     leg = phone.wait_for_leg(to="client:alice", status="ringing")

@@ -59,7 +59,8 @@ def test_dial_queue_bridges_the_first_caller_and_reports_bridged_after_the_bridg
 
     desk = phone.register(MASTER_SID, "alice")
     created = rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Calls.json", {
-        "To": "client:alice", "From": number, "Twiml": AGENT_DIALS_QUEUE.format(base=app.base)})
+        "To": "client:alice", "From": number, "Timeout": "600",
+        "Twiml": AGENT_DIALS_QUEUE.format(base=app.base)})
     assert created.status_code == 201, created.text
     agent = phone.accept(desk, created.json()["sid"])
     phone.wait_for_call(caller, lambda c: agent in c["bridged_with"])

@@ -51,7 +51,7 @@ def test_the_real_twilio_client_creates_a_call_and_sends_a_message(
 
     call = client.calls.create(to="client:host", from_=number, url=app.url("/outbound"),
                                status_callback=app.url("/progress"),
-                               status_callback_event=["answered", "completed"])
+                               status_callback_event=["answered", "completed"], timeout=600)
     phone.accept(host, call.sid)
     message = client.messages.create(to=CALLER, from_=number, body="Table ready")
 
