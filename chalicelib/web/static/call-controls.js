@@ -32,7 +32,10 @@ export function callControls(task, handlers) {
   };
   const run = (button, work) => async () => {
     button.disabled = true;
-    try { await work(); } catch (failure) { error.textContent = failure.message; } finally { button.disabled = false; }
+    try { await work(); } catch (failure) { error.textContent = failure.message; } finally {
+      button.disabled = false;
+      update(current); // what the call allows now (e.g. nothing but hang-up while connecting)
+    }
   };
   const hold = toggle("Hold", "Resume", () => {});
   hold.onclick = run(hold, async () => {
@@ -70,7 +73,7 @@ export function callControls(task, handlers) {
     el("div", { class: "actions controls", role: "group", "aria-label": "Call controls" }, hold, mute, keys, transferButton, hangUp),
     error, pad, transfer.node);
 
-  const update = (next) => {
+  function update(next) {
     current = next;
     const call = next.call || {};
     setPressed(hold, Boolean(call.onHold));
@@ -87,7 +90,7 @@ export function callControls(task, handlers) {
       call.monitored ? el("span", { class: "badge blue", "data-testid": "monitored" },
         `Being monitored: a supervisor is ${MONITOR_WORDS[call.monitored.mode] || titleCase(call.monitored.mode)}`) : null);
     transfer.update(next);
-  };
+  }
   update(task);
   return { node, update };
 }
