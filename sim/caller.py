@@ -40,7 +40,7 @@ def reach(sim: Sim, source: Call, *, digits: str | None = None,
           speech: str | None = None) -> str:
     """What the party on `source` says or keys reaches the legs that hear it (lock held)."""
     heard = "nobody"
-    for other in hearers(sim, source):
+    for other in hearers(sim, source, keys=digits is not None):
         sim.event(other, "heard", from_=source.sid, digits=digits, speech=speech)
         heard = "bridge"
         far = far_side(sim, other)
@@ -134,12 +134,13 @@ def speak(sim: Sim, call: Call, text: str) -> str:
         return reach(sim, call, speech=text)
 
 
-def hearers(sim: Sim, call: Call) -> list[Call]:
-    """The legs that hear this one now (take the store lock first)."""
+def hearers(sim: Sim, call: Call, *, keys: bool = False) -> list[Call]:
+    """The legs that hear this one now (take the store lock first). A device's own mute
+    silences its voice, not the keys it sends (SDK `sendDigits`)."""
     from sim.devices import is_muted
 
     store = sim.store
-    if is_muted(sim, call):
+    if is_muted(sim, call) and not keys:
         return []  # the device muted itself
     if call.bridge is not None:
         other = next(s for s in call.bridge.legs if s != call.sid)

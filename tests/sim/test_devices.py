@@ -63,6 +63,7 @@ def test_a_muted_device_is_not_heard_until_it_unmutes(
 
     phone.device_mute(desk, True)
     assert phone.device_say(desk, "this is private") == "nobody"
+    assert phone.device_press(desk, "7") == "bridge"  # keys still go (SDK sendDigits)
     assert phone.device(desk)["active"]["muted"] is True
     phone.device_mute(desk, False)
     assert phone.device_say(desk, "back with you") == "bridge"
