@@ -6,22 +6,27 @@ PYTHON* variables), so nothing from the repo or the venv can be imported.
 Protocol (one JSON object per line):
 - first it prints `READY {...}`: the cold import time of `app`, sys.path, and every
   loaded module's file that is neither in the artifact nor in the standard library;
-- then, for each API Gateway event read from stdin, it prints `RESPONSE {...}`, the
-  handler's answer. An empty line or end of input stops it.
+- then, for each request read from stdin, `{"handler": "app.app", "event": {...},
+  "remaining_ms": 15000}`, it calls that handler (any function's Handler in the
+  template) with the event and a Lambda context, and prints `RESPONSE {...}`, its
+  answer. An empty line or end of input stops it.
 """
 
 from __future__ import annotations
 
 import faulthandler
+import importlib
 import json
 import os
 import signal
 import sys
 import sysconfig
 import time
+import traceback
 import uuid
 
 MARK_READY, MARK_RESPONSE = "READY ", "RESPONSE "
+ERROR = "__handler_error__"
 
 
 class LambdaContext:
@@ -34,9 +39,9 @@ class LambdaContext:
     log_group_name = "/aws/lambda/hotline-artifact"
     log_stream_name = "artifact"
 
-    def __init__(self) -> None:
+    def __init__(self, remaining_ms: int) -> None:
         self.aws_request_id = str(uuid.uuid4())
-        self._deadline = time.monotonic() + 15
+        self._deadline = time.monotonic() + remaining_ms / 1000
 
     def get_remaining_time_in_millis(self) -> int:
         return int((self._deadline - time.monotonic()) * 1000)
@@ -76,8 +81,14 @@ def main(argv: list[str]) -> int:
     for line in sys.stdin:
         if not line.strip():
             break
-        response = app.app(json.loads(line), LambdaContext())
-        out.write(MARK_RESPONSE + json.dumps(response) + "\n")
+        request = json.loads(line)
+        module, _, name = request["handler"].rpartition(".")
+        handler = getattr(importlib.import_module(module), name)
+        try:
+            response = handler(request["event"], LambdaContext(request["remaining_ms"]))
+        except Exception:  # as Lambda does: the invocation fails, the container lives on
+            response = {ERROR: traceback.format_exc()}
+        out.write(MARK_RESPONSE + json.dumps(response, default=str) + "\n")
         out.flush()
     return 0
 

@@ -88,6 +88,14 @@ def api_event(method: str, path: str, *, body: str | None = None,
     }
 
 
+def scheduled_event(rule: str = "hotline-dev-routing-sweep") -> dict[str, Any]:
+    """An EventBridge scheduled event, as a `Rate` schedule delivers it."""
+    return {"version": "0", "id": f"evt-{time.monotonic_ns()}", "detail-type": "Scheduled Event",
+            "source": "aws.events", "account": "123456789012",
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "region": "us-east-1",
+            "resources": [f"arn:aws:events:us-east-1:123456789012:rule/{rule}"], "detail": {}}
+
+
 def json_event(method: str, path: str, doc: Any) -> dict[str, Any]:
     return api_event(method, path, body=json.dumps(doc),
                      headers={"Content-Type": "application/json"})
@@ -101,6 +109,10 @@ def signed_form_event(path: str, params: dict[str, str], public_base_url: str,
     signature = RequestValidator(auth_token).compute_signature(public_base_url + path, params)
     return api_event("POST", path, body=urlencode(params), headers={
         "Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature})
+
+
+class HandlerError(RuntimeError):
+    """The handler raised: Lambda would report the invocation as failed."""
 
 
 class FakeSecretsManager:
@@ -170,17 +182,23 @@ class IsolatedHandler:
             env=env, cwd=roots[0])
         self.ready: dict[str, Any] = self._read("READY ")
 
-    def invoke(self, event: dict[str, Any]) -> dict[str, Any]:
+    def invoke(self, event: dict[str, Any], handler: str = "app.app",
+               remaining_ms: int = 15_000) -> Any:
+        """The handler's answer to ``event`` (API Gateway's, by default to ``app.app``)."""
         assert self.process.stdin is not None
-        self.process.stdin.write(json.dumps(event) + "\n")
+        request = {"handler": handler, "event": event, "remaining_ms": remaining_ms}
+        self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
-        return self._read("RESPONSE ")
+        answer = self._read("RESPONSE ")
+        if isinstance(answer, dict) and "__handler_error__" in answer:
+            raise HandlerError(f"{handler} raised:\n{answer['__handler_error__']}")
+        return answer
 
     def log_tail(self, lines: int = 40) -> str:
         self._log.flush()
         return "\n".join(self.log_path.read_text().splitlines()[-lines:])
 
-    def _read(self, mark: str) -> dict[str, Any]:
+    def _read(self, mark: str) -> Any:
         assert self.process.stdout is not None
         deadline = time.monotonic() + self.timeout
         while True:
@@ -196,8 +214,7 @@ class IsolatedHandler:
                 raise RuntimeError(f"the handler exited ({self.process.wait()}):\n"
                                    f"{self.log_tail()}")
             if line.startswith(mark):
-                answer: dict[str, Any] = json.loads(line[len(mark):])
-                return answer
+                return json.loads(line[len(mark):])
 
     def close(self) -> None:
         if self.process.stdin and not self.process.stdin.closed:

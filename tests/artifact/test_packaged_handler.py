@@ -19,6 +19,7 @@ from tests.artifact.harness import (
     FakeSecretsManager,
     IsolatedHandler,
     json_event,
+    scheduled_event,
     signed_form_event,
 )
 
@@ -113,3 +114,17 @@ def test_packaged_handler_signs_a_business_up_and_takes_its_first_call(
     with capsys.disabled():
         for line in artifact.summary():
             print(f"[artifact] {line}")
+
+
+def test_every_function_of_the_template_runs_from_the_artifact(
+        handler: IsolatedHandler, template: dict[str, Any]) -> None:
+    # given the template's functions: the API and the scheduled routing sweep
+    functions = {name: resource["Properties"]["Handler"]
+                 for name, resource in template["Resources"].items()
+                 if resource["Type"] == "AWS::Serverless::Function"}
+    assert functions["APIHandler"] == "app.app"
+    sweep = functions["RoutingSweep"]
+    # when EventBridge's schedule fires with a few seconds left for one pass
+    answer = handler.invoke(scheduled_event(), handler=sweep, remaining_ms=6_000)
+    # then the sweep's handler imports from the artifact and completes its pass
+    assert answer is None, (answer, handler.log_tail())
