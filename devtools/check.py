@@ -45,8 +45,8 @@ def main(argv: list[str]) -> int:
         template = package_dir / "sam.json" if built else Path("infra/hotline.json")
         if run("cfn-lint", [str(BIN / "cfn-lint"), str(template)]) != 0:
             failures.append("cfn-lint")
-        if built:  # the artifact test runs the package just built, not a second build
-            os.environ["HOTLINE_ARTIFACT_DIR"] = str(package_dir)
+        # the artifact test runs the package just built (or fails at once if it was not)
+        os.environ["HOTLINE_ARTIFACT_DIR"] = str(package_dir)
         if run("pytest", [str(BIN / "pytest"), "-p", "no:cacheprovider"]) != 0:
             failures.append("pytest")
     finally:

@@ -34,6 +34,8 @@ def artifact(tmp_path_factory: pytest.TempPathFactory) -> Artifact:
     prebuilt = os.environ.get(PREBUILT)
     if prebuilt:
         built = Artifact(STAGE, Path(prebuilt), 0.0)
+        if not built.app_zip.is_file() or not built.template.is_file():
+            pytest.fail(f"{PREBUILT}={prebuilt} holds no package: its build failed")
         stage = json.loads(built.template.read_text())["Parameters"]["Stage"]["Default"]
         assert stage == STAGE, f"{PREBUILT} holds stage {stage}, the test runs {STAGE}"
         return built
