@@ -26,6 +26,15 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
                      "--disable-background-networking"]}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def vendored_bundles() -> None:
+    """The pages load Twilio's Voice SDK from chalicelib/web/vendor/ (git-ignored): copy it
+    from node_modules as ./dev does, so these tests never depend on a stale copy."""
+    from devtools import vendor
+
+    vendor.copy()
+
+
 @pytest.fixture(scope="session")
 def fake_site() -> Iterator[FakeSite]:
     site = FakeSite().start()
