@@ -36,3 +36,49 @@ def test_public_base_url_must_be_http() -> None:
 def test_short_jwt_secret_is_refused() -> None:
     with pytest.raises(ConfigError, match="at least 32"):
         Settings.from_environ({**TEST_ENV, "HOTLINE_JWT_SECRET": "short"})
+
+
+class FakeSource:
+    """A secret source that hands out fixed values and counts its loads."""
+
+    def __init__(self, secret_id: str, values: dict[str, str]) -> None:
+        self.secret_id = secret_id
+        self.values = values
+        self.loads = 0
+
+    def load(self) -> dict[str, str]:
+        self.loads += 1
+        return self.values
+
+
+DEPLOYED = {"PUBLIC_BASE_URL": "https://abc.example.com/api", "HOTLINE_SECRET_ID": "hotline-x"}
+
+
+def test_named_secret_defers_the_secrets_to_their_first_use() -> None:
+    # given a deployed environment: no secrets, only the secret's name
+    sources: list[FakeSource] = []
+
+    def factory(secret_id: str, region: str) -> FakeSource:
+        sources.append(FakeSource(secret_id, {k: TEST_ENV[k] for k in (
+            "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "HOTLINE_JWT_SECRET")}))
+        return sources[-1]
+
+    # when settings are read, then start-up succeeds and loads nothing
+    settings = Settings.from_environ(DEPLOYED, secret_source=factory)
+    assert [s.loads for s in sources] == [0]
+    # and the first secret needed loads the named secret, once
+    assert settings.jwt_secret == TEST_ENV["HOTLINE_JWT_SECRET"]
+    assert settings.twilio_auth_token == TEST_ENV["TWILIO_AUTH_TOKEN"]
+    assert [(s.secret_id, s.loads) for s in sources] == [("hotline-x", 1)]
+
+
+def test_short_jwt_secret_in_the_environment_is_refused_even_with_a_named_secret() -> None:
+    with pytest.raises(ConfigError, match="HOTLINE_JWT_SECRET must be at least 32"):
+        Settings.from_environ({**DEPLOYED, "HOTLINE_JWT_SECRET": "short"},
+                              secret_source=lambda sid, region: FakeSource(sid, {}))
+
+
+def test_settings_never_show_their_secrets() -> None:
+    settings = Settings.from_environ(TEST_ENV)
+    assert TEST_ENV["TWILIO_AUTH_TOKEN"] not in repr(settings)
+    assert TEST_ENV["HOTLINE_JWT_SECRET"] not in repr(settings)
