@@ -9,6 +9,7 @@ that needs none of them never waits for Secrets Manager.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -22,6 +23,7 @@ class ConfigError(RuntimeError):
 
 
 _MISSING = object()
+log = logging.getLogger("hotline.config")
 SECRET_ID = "HOTLINE_SECRET_ID"
 SECRET_KEYS = ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "HOTLINE_JWT_SECRET")
 JWT_MIN_LENGTH = 32
@@ -116,8 +118,12 @@ class Secrets:
         with self._lock:
             if self._loaded is None:
                 assert self._source is not None
-                self._loaded = _picked(self._source, [k for k in SECRET_KEYS
-                                                      if k not in self._env])
+                try:
+                    self._loaded = _picked(self._source, [k for k in SECRET_KEYS
+                                                          if k not in self._env])
+                except ConfigError as exc:  # the operator's fix: say it where they look
+                    log.error("configuration: %s", exc)
+                    raise
             return self._loaded
 
 

@@ -111,12 +111,15 @@ def test_a_secret_in_the_environment_wins_over_the_stored_one(clients: Clients) 
     assert clients.regions == ["eu-west-1"]
 
 
-def test_missing_secret_stops_start_up_naming_it(clients: Clients) -> None:
+def test_missing_secret_stops_start_up_naming_it(clients: Clients,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
     clients.stub.add_client_error("get_secret_value", "ResourceNotFoundException",
                                   "Secrets Manager can't find the specified secret.", 400)
     settings = deployed(clients)
     with pytest.raises(ConfigError, match=f"secret {SECRET_ID} does not exist"):
         _ = settings.jwt_secret
+    # and the operator finds the secret's name in the function's log
+    assert any(SECRET_ID in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
 
 
 def test_unreadable_secret_names_it_and_the_refusal(clients: Clients) -> None:
