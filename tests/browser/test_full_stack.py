@@ -146,6 +146,7 @@ def test_accept_hold_warm_transfer_wrap_up_and_a_supervisor_listening(
     # Alex wraps up while Sam has the caller
     expect(alex.get_by_test_id("task-state")).to_have_text("Wrap-up", timeout=CALL_WAIT_MS)
     expect(alex.locator("#work-state")).to_have_text("Wrap-up")
+    expect(alex.locator("#phone-state")).to_have_text("Phone ready", timeout=CALL_WAIT_MS)
     expect(sam.get_by_test_id("task-caller")).to_have_text(nanp(caller), timeout=CALL_WAIT_MS)
     alex.get_by_label("Disposition").select_option("Other")
     alex.get_by_label("Wrap-up notes").fill("Warm transfer to Sam for billing")

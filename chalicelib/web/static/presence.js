@@ -15,6 +15,7 @@ function paint(select, dot) {
   const label = document.getElementById("work-state");
   if (label) {
     label.textContent = work ? WORK[work].label : "";
+    label.dataset.state = work || "";
     label.hidden = !work;
   }
 }
