@@ -71,16 +71,19 @@ def create_tables(template: dict[str, Any], stage: str, endpoint: str) -> list[s
 
 
 def api_event(method: str, path: str, *, body: str | None = None,
-              headers: dict[str, str] | None = None, stage: str = "api") -> dict[str, Any]:
-    """An API Gateway REST API (v1) proxy event, as Lambda receives it."""
+              headers: dict[str, str] | None = None, stage: str = "api",
+              resource: str | None = None,
+              path_params: dict[str, str] | None = None) -> dict[str, Any]:
+    """An API Gateway REST API (v1) proxy event, as Lambda receives it; ``resource`` is
+    the route's template (`/vendor/{name}`) when it has path parameters."""
     headers = {"Host": "artifact.example.com", "User-Agent": "artifact-test",
                "X-Forwarded-Proto": "https", **(headers or {})}
     return {
-        "resource": path, "path": path, "httpMethod": method,
+        "resource": resource or path, "path": path, "httpMethod": method,
         "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()},
         "queryStringParameters": None, "multiValueQueryStringParameters": None,
-        "pathParameters": None, "stageVariables": None,
-        "requestContext": {"resourcePath": path, "httpMethod": method,
+        "pathParameters": path_params, "stageVariables": None,
+        "requestContext": {"resourcePath": resource or path, "httpMethod": method,
                            "path": f"/{stage}{path}", "stage": stage,
                            "requestId": f"req-{time.monotonic_ns()}",
                            "identity": {"sourceIp": "203.0.113.7", "userAgent": "artifact-test"}},

@@ -18,6 +18,7 @@ from tests.artifact.conftest import PUBLIC_BASE_URL
 from tests.artifact.harness import (
     FakeSecretsManager,
     IsolatedHandler,
+    api_event,
     json_event,
     scheduled_event,
     signed_form_event,
@@ -128,3 +129,23 @@ def test_every_function_of_the_template_runs_from_the_artifact(
     answer = handler.invoke(scheduled_event(), handler=sweep, remaining_ms=6_000)
     # then the sweep's handler imports from the artifact and completes its pass
     assert answer is None, (answer, handler.log_tail())
+
+
+def test_packaged_handler_serves_the_pages_and_the_vendored_voice_sdk(
+        handler: IsolatedHandler, artifact: Artifact) -> None:
+    # given the agent desktop's page and the Voice SDK bundle it loads, from the zip
+    with zipfile.ZipFile(artifact.app_zip) as zf:
+        bundles = [n for n in zf.namelist()
+                   if n.startswith("chalicelib/web/vendor/") and n.endswith(".js")]
+        assert bundles
+        bundle = zf.read(bundles[0]).decode()
+    name = Path(bundles[0]).name
+    # when a browser asks the deployed API for them
+    page = handler.invoke(api_event("GET", "/agent"))
+    script = handler.invoke(api_event("GET", f"/vendor/{name}", resource="/vendor/{name}",
+                                      path_params={"name": name}))
+    # then both come from the package
+    assert page["statusCode"] == 200, (page, handler.log_tail())
+    assert "<html" in page["body"].lower()
+    assert script["statusCode"] == 200, (script["statusCode"], handler.log_tail())
+    assert script["body"] == bundle
