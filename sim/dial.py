@@ -108,6 +108,10 @@ def dial(r: CallRunner, el: ET.Element, doc: Document) -> Fetch | None:
 def _dial_parties(r: CallRunner, el: ET.Element, doc: Document,
                   targets: list[Target]) -> DialResult:
     caller_id = attr(el, "callerId") or r.call.from_
+    if any(t.kind in ("number", "sip") for t in targets) and not _valid_caller_id(r, caller_id):
+        r.error(AppError(13214, f"Dial: Invalid callerId value {caller_id!r}: it must be the "
+                                "calling or called number, or a number of the account or "
+                                "validated for it (required when a client leg dials)", doc.url))
     timeout = max(1, attr_int(el, "timeout", 30))
     groups = [[t] for t in targets] if attr_bool(el, "sequential", False) else [targets]
     children: list[Call] = []
@@ -134,6 +138,19 @@ def _dial_parties(r: CallRunner, el: ET.Element, doc: Document,
             _cancel(r, children, winner.sid)
             return DialResult("completed", winner, bridge)
     return DialResult(_failed_status(children), children[-1] if children else None)
+
+
+def _valid_caller_id(r: CallRunner, caller_id: str) -> bool:
+    """Twilio's rule for <Dial callerId> to a number (warning 13214 otherwise): the calling
+    or called number, or a number the account owns or validated; a client leg must give one
+    the account owns or validated."""
+    call = r.call
+    if caller_id in (call.from_, call.to) and not caller_id.startswith("client:"):
+        return True
+    with r.store.lock:
+        number = r.store.number_for(caller_id)
+        return (number is not None and number.account_sid == call.account_sid) or (
+            caller_id in r.store.caller_ids.get(call.account_sid, set()))
 
 
 def _start_child(r: CallRunner, target: Target, caller_id: str, timeout: int,

@@ -209,3 +209,22 @@ def test_conference_participants_join_talk_and_are_held_over_rest(
     events = [h.params["StatusCallbackEvent"] for h in app.wait_for("/conf-events", count=6)]
     assert events[:3] == ["conference-start", "participant-join", "participant-join"]
     assert sorted(events[3:]) == ["conference-end", "participant-leave", "participant-leave"]
+
+
+def test_a_client_leg_dialing_a_number_needs_a_caller_id_of_the_account(
+        simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str) -> None:
+    rest(simulator, "POST", f"/Accounts/{MASTER_SID}/Applications.json",
+         {"FriendlyName": "desk", "VoiceUrl": app.url("/client-voice")})
+    app.routes["/client-voice"] = lambda hit: (
+        f'<Response><Dial timeout="1" callerId="{hit.params["callerId"]}">{MOBILE}</Dial>'
+        '</Response>' if hit.params.get("callerId") else
+        f'<Response><Dial timeout="1">{MOBILE}</Dial></Response>')
+    desk = phone.register(MASTER_SID, "alice")
+
+    without = phone.device_connect(desk, To=MOBILE)
+    phone.wait_ended(without)
+    with_own = phone.device_connect(desk, To=MOBILE, callerId=number)
+    phone.wait_ended(with_own)
+
+    assert [e["code"] for e in phone.transcript(without, "error")] == [13214]
+    assert phone.transcript(with_own, "error") == []
