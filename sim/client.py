@@ -171,6 +171,20 @@ class SimClient:
         events = self.get(sid)["transcript"]
         return [e for e in events if kind is None or e["kind"] == kind]
 
+    def conference(self, sid: str) -> dict[str, Any] | None:
+        """The conference the call is in now: {name, sid, status, participants: [{call_sid,
+        label, to, from, hold, muted, coaching, call_sid_to_coach, …}]}, or None."""
+        conf = self.get(sid)["conference"]
+        return dict(conf) if conf else None
+
+    def wait_in_conference(self, sid: str, name: str | None = None,
+                           timeout: float | None = None) -> dict[str, Any]:
+        """Until the call is in a conference (named `name`, if given); returns its view."""
+        call = self.wait_for_call(
+            sid, lambda c: c["conference"] and (name is None or c["conference"]["name"] == name),
+            timeout, f"the call in conference {name or '(any)'}")
+        return dict(call["conference"])
+
     def text(self, sid: str) -> str:
         """Everything the caller heard spoken (<Say>), in order, one line each."""
         return "\n".join(e["text"] for e in self.transcript(sid, "say"))

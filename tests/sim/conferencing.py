@@ -52,7 +52,7 @@ def room(simulator: SimulatorHandle, phone: SimClient, app: FakeApp, number: str
     app.routes["/voice"] = CALLER_JOINS
     desk = phone.register(MASTER_SID, "alice")
     caller = phone.call(CALLER, number)
-    phone.wait_for_call(caller, lambda c: c["conference"])
+    phone.wait_in_conference(caller, ROOM)
     added = add(simulator, ROOM, {"From": number, "To": "client:alice", "Label": "agent",
                                   "Beep": "false"})
     agent = phone.accept(desk, added["call_sid"])
