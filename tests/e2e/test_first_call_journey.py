@@ -1,12 +1,14 @@
 """The foundation journey, end to end: a caller dials the demo number, picks support,
-waits in Hotline's DynamoDB queue, an agent accepts and is bridged, both hang up, the
-agent wraps up, and the CRM shows the call with its timings, agent and disposition."""
+waits in Hotline's DynamoDB queue, an agent accepts and answers on their browser phone,
+caller and agent meet in a conference, both hang up, the agent wraps up, and the CRM
+shows the call with its timings, agent and disposition."""
 
 from __future__ import annotations
 
 import pytest
 
 from sim.client import SimClient
+from tests.e2e.desk import headset, take, wait_together
 from tests.stack import RunningStack, new_caller
 
 pytestmark = pytest.mark.e2e
@@ -29,19 +31,18 @@ def test_caller_reaches_an_agent_and_the_crm_records_the_call(stack: RunningStac
                                for words in ("position", "in line")),
                    what="a queue position announcement")
 
-    # 3. The agent goes available, sees the reservation, accepts and is bridged.
-    agent.ok("PUT", "/api/me/activity", {"activity": "available"})
-    reservation = phone.wait_for(
-        lambda: next((r for r in agent.ok("GET", "/api/me/reservations")["reservations"]
-                      if r["task"]["caller"] == caller), None),
-        what="a reservation for the caller")
-    agent.ok("POST", f"/api/reservations/{reservation['id']}/accept")
-    bridged = phone.wait_for_call(call_sid, lambda c: c["bridged_with"],
-                                  what="the caller to be bridged")["bridged_with"]
-    assert phone.get(bridged[0])["to"] == f"client:{me['id']}"
+    # 3. The agent's browser phone registers; the agent goes available, sees the
+    #    reservation, accepts, answers on the device and meets the caller in a conference.
+    with headset(phone, agent) as desk:
+        agent.ok("PUT", "/api/me/activity", {"activity": "available"})
+        _, agent_leg = take(phone, desk, caller)
+        room = wait_together(phone, call_sid, agent_leg)
+        assert phone.get(agent_leg)["to"] == f"client:{me['id']}"
+        assert {p["label"] for p in room["participants"]} == {"agent", "customer"}
 
-    # 4. Both hang up; the agent wraps up.
-    phone.hangup(call_sid)
+        # 4. Both hang up; the agent wraps up.
+        phone.hangup(call_sid)
+        phone.wait_ended(agent_leg)
     phone.wait_status(call_sid, "completed")
     task = phone.wait_for(lambda: next((t for t in agent.ok("GET", "/api/me/tasks")["tasks"]
                                         if t.get("status") == "wrapping"), None),

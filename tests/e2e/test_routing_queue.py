@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from sim.client import SimClient
+from tests.e2e.desk import headset, take, wait_together
 from tests.stack import Api, RunningStack, new_caller
 
 pytestmark = pytest.mark.e2e
@@ -118,18 +119,19 @@ def test_a_call_escalates_to_the_next_target_after_its_timeout(
                     {"queue": "support"}]}]})
     alex.ok("PUT", "/api/me/activity", {"activity": "available"})
 
-    sid = queue_caller(stack, phone, caller)
-    queued_at = time.monotonic()
-    assert offer_for(alex, caller) is None  # alex is no specialist: first target skips him
+    with headset(phone, alex) as desk:
+        sid = queue_caller(stack, phone, caller)
+        queued_at = time.monotonic()
+        assert offer_for(alex, caller) is None  # alex is no specialist: first target skips him
 
-    time.sleep(max(0.0, 2.2 - (time.monotonic() - queued_at)))
-    offer = phone.wait_for(lambda: sweep() and offer_for(alex, caller),
-                       what="the escalated offer to alex")
-    assert offer["task"]["target"] == 1
-    alex.ok("POST", f"/api/reservations/{offer['id']}/accept")
-    call = phone.wait_for_call(sid, lambda c: c["bridged_with"], what="the bridge")
-    assert phone.get(call["bridged_with"][0])["to"].startswith("client:")
-    finish(alex, phone, sid)
+        time.sleep(max(0.0, 2.2 - (time.monotonic() - queued_at)))
+        offer = phone.wait_for(lambda: sweep() and offer_for(alex, caller),
+                               what="the escalated offer to alex")
+        assert offer["task"]["target"] == 1
+        _, leg = take(phone, desk, caller)
+        wait_together(phone, sid, leg)
+        assert phone.get(leg)["to"].startswith("client:")
+        finish(alex, phone, sid)
 
 
 def test_overflow_rings_a_part_timers_mobile_with_a_whisper(
@@ -145,8 +147,7 @@ def test_overflow_rings_a_part_timers_mobile_with_a_whisper(
         assert "hotline call for aqua pure water delivery" in phone.text(leg["call_sid"]).lower()
         phone.press(leg["call_sid"], "1")
 
-        phone.wait_for_call(sid, lambda c: leg["call_sid"] in c["bridged_with"],
-                            what="the caller bridged with the part-timer's mobile")
+        wait_together(phone, sid, leg["call_sid"])  # the mobile joins the caller's conference
         finish(pat, phone, sid)
     finally:
         pat.ok("PUT", "/api/me/activity", {"activity": "offline"})
@@ -162,7 +163,7 @@ def test_an_unanswered_whisper_never_bridges_the_caller(
         phone.answer(leg["call_sid"])  # as a voicemail box would: it never presses 1
 
         phone.wait_ended(leg["call_sid"], timeout=30)
-        assert phone.get(sid)["bridged_with"] == []
+        assert phone.get(sid)["conference"] is None
         assert phone.get(sid)["status"] == "in-progress"  # still waiting in line
         phone.hangup(sid)
     finally:
@@ -182,23 +183,26 @@ def test_a_callback_keeps_the_callers_place_and_is_called_back(
     phone.wait_for_text(second_sid, "we will call you back")
     phone.wait_ended(second_sid)
 
-    alex.ok("PUT", "/api/me/activity", {"activity": "available"})
-    offer = phone.wait_for(lambda: offer_for(alex, first), what="the first caller's offer")
-    alex.ok("POST", f"/api/reservations/{offer['id']}/accept")
-    phone.wait_for_call(first_sid, lambda c: c["bridged_with"], what="the first bridge")
-    finish(alex, phone, first_sid)
+    with headset(phone, alex) as desk:
+        alex.ok("PUT", "/api/me/activity", {"activity": "available"})
+        _, leg = take(phone, desk, first)
+        wait_together(phone, first_sid, leg)
+        finish(alex, phone, first_sid)
 
-    callback = phone.wait_for(lambda: offer_for(alex, second), what="the callback, next in line")
-    assert callback["task"]["kind"] == "callback"
-    assert offer_for(alex, third) is None
-    alex.ok("POST", f"/api/reservations/{callback['id']}/accept")
-    customer = phone.wait_for_leg(to=second, status="ringing")
-    phone.answer(customer["call_sid"])
-    phone.wait_for_text(customer["call_sid"], "returning your call")
-    phone.wait_for_event(customer["call_sid"], "conference", event="join")
+        callback = phone.wait_for(lambda: offer_for(alex, second),
+                                  what="the callback, next in line")
+        assert callback["task"]["kind"] == "callback"
+        assert offer_for(alex, third) is None
+        alex.ok("POST", f"/api/reservations/{callback['id']}/accept")
+        assert desk.device is not None
+        phone.accept(desk.device)  # the agent answers first, then the customer is called
+        customer = phone.wait_for_leg(to=second, status="ringing")
+        phone.answer(customer["call_sid"])
+        phone.wait_for_text(customer["call_sid"], "returning your call")
+        phone.wait_for_event(customer["call_sid"], "conference", event="join")
 
-    phone.hangup(customer["call_sid"])
-    finish(alex, phone, third_sid)
+        phone.hangup(customer["call_sid"])
+        finish(alex, phone, third_sid)
 
 
 def test_voicemail_from_the_queue_becomes_a_task_and_a_crm_record(
