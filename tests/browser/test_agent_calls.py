@@ -288,6 +288,7 @@ def test_a_warm_transfer_to_a_number_and_to_a_queue(
     desk.get_by_label("Transfer to").select_option("number")
     desk.get_by_label("Phone number").fill("(415) 555-0199")
     desk.get_by_text("Warm", exact=True).click()
+    desk.get_by_label("Notes for the next agent").fill("Billing question, order 1182")
     desk.locator("form.transfer").get_by_role("button", name="Transfer").click()
     expect(desk.locator("form.transfer")).to_have_count(0)
     desk.get_by_role("button", name="Transfer").click()
@@ -295,7 +296,8 @@ def test_a_warm_transfer_to_a_number_and_to_a_queue(
     desk.locator("form.transfer").get_by_role("button", name="Transfer").click()
     expect(desk.locator("form.transfer")).to_have_count(0)
     assert [r.body for r in api.requests("POST", "api/tasks/TK1/transfer")] == [
-        {"to": {"number": "+14155550199"}, "mode": "warm"},
+        {"to": {"number": "+14155550199"}, "mode": "warm",
+         "notes": "Billing question, order 1182"},
         {"to": {"queue": "sales"}, "mode": "cold"}]
 
 

@@ -132,9 +132,12 @@ def test_accept_hold_warm_transfer_wrap_up_and_a_supervisor_listening(
         timeout=CALL_WAIT_MS)
     target.select_option(label=f"{second} · Available")
     alex.get_by_text("Warm", exact=True).click()
+    alex.get_by_label("Notes for the next agent").fill("Wants to change the delivery day")
     alex.locator("form.transfer").get_by_role("button", name="Transfer").click()
     transfer = sam.locator("article.offer").filter(has_text=f"Warm transfer from {first}")
     expect(transfer).to_be_visible(timeout=CALL_WAIT_MS)
+    expect(transfer.get_by_test_id("offer-transfer")).to_contain_text(
+        "Notes: Wants to change the delivery day")
     sam.screenshot(path=str(SCREENSHOTS / "full-stack-3-transfer-offer.png"), full_page=True)
     transfer.get_by_role("button", name="Accept").click()
     expect(sam.locator("#phone-state")).to_have_text("Phone: in a call", timeout=CALL_WAIT_MS)

@@ -41,6 +41,7 @@ function picker(task, actions, close) {
   const mode = (value, label, hint, checked) => el("label", { class: "choice" },
     el("input", { type: "radio", name: "mode", value, checked }),
     el("span", {}, el("strong", {}, label), el("span", { class: "muted small" }, hint)));
+  const notes = el("textarea", { id: "transfer-notes", name: "notes", rows: 2, maxlength: 4000, placeholder: "What the next agent should know" });
   const submit = el("button", { class: "btn primary", type: "submit" }, "Transfer");
   const alert = el("p", { class: "alert error", role: "alert" });
   const form = el("form", { class: "transfer", novalidate: true, "aria-label": "Transfer the call" },
@@ -50,6 +51,7 @@ function picker(task, actions, close) {
     el("fieldset", { class: "modes" }, el("legend", {}, "How"),
       mode("cold", "Cold", "Hand the caller over now; you go to wrap-up.", true),
       mode("warm", "Warm", "Talk to them first while the caller holds.", false)),
+    el("div", { class: "field" }, el("label", { for: "transfer-notes" }, "Notes for the next agent ", el("span", { class: "muted" }, "(optional)")), notes),
     el("div", { class: "actions" }, submit,
       el("button", { class: "btn", type: "button", onclick: close }, "Close")));
   target.addEventListener("change", () => {
@@ -69,7 +71,8 @@ function picker(task, actions, close) {
     const how = form.querySelector("input[name=mode]:checked").value;
     submit.disabled = true;
     try {
-      await actions.post("transfer", { to, mode: how });
+      const note = notes.value.trim();
+      await actions.post("transfer", note ? { to, mode: how, notes: note } : { to, mode: how });
       alert.textContent = "";
       close();
     } catch (error) {
