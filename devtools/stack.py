@@ -116,9 +116,10 @@ class Stack:
         if cfg.data_dir:
             sim_cmd += ["--data-dir", str(cfg.data_dir / "simulator")]
         sim = self._spawn("simulator", sim_cmd, env)
-        app = self._spawn("app", [str(Path(sys.executable).parent / "chalice"), "local",
-                                  "--no-autoreload", "--stage", "local", "--host", "127.0.0.1",
-                                  "--port", str(cfg.app_port)], env)
+        # `chalice local` with a listen backlog that holds a burst of webhooks (see there).
+        app = self._spawn("app", [sys.executable, "-m", "devtools.app_server", "--stage",
+                                  "local", "--host", "127.0.0.1", "--port", str(cfg.app_port)],
+                          env)
         wait_http(cfg.sim_url + "/sim/messages", 30, sim)
         wait_http(cfg.app_url + "/api/me", 60, app)
 
