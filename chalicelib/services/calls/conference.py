@@ -73,6 +73,8 @@ class ConferenceLegs:
         conference = str(attrs["transfer_conference"])
         customer_sid = str(attrs.get("transfer_customer_sid") or "") or None
         origin = dict(attrs.get("transfer_from") or {})
+        if self.ctx.carrier.conference_sid(task.tenant_id, conference) is None:
+            return [cf.Say(cf.CALLER_GONE), cf.Hangup()]  # the caller left meanwhile
         if origin.get("mode") == TransferMode.WARM.value and origin.get("task_id"):
             try:
                 self.ctx.save(task.tenant_id, str(origin["task_id"]), calls.consulting)

@@ -120,8 +120,9 @@ class Transfers:
         tenant_id = task.tenant_id
         routing = self.ctx.routing
         now = self.ctx.now()
+        config = routing.config.get(tenant_id)
         if to.kind == "queue":
-            queue = routing.config.get(tenant_id).queue(to.value).name
+            queue = config.queue(to.value).name
             target = Target(queue=queue)
         else:
             agent = routing.store.get_agent(tenant_id, to.value)
@@ -144,6 +145,8 @@ class Transfers:
             base_priority=task.base_priority, enqueued_at=now, targets=(target,),
             target_entered_at=now, attributes=attributes, interaction_id=task.interaction_id,
             caller=task.caller, business_number=task.business_number,
+            # the caller's leg: the sweep's liveness check cancels the task if they hang up
+            call_sid=state.customer_sid, max_wait_seconds=config.queue(queue).max_wait_seconds,
             call=call_doc(CallState(conference=state.conference,
                                     customer_sid=state.customer_sid,
                                     conference_sid=state.conference_sid)))
