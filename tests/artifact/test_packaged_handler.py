@@ -149,3 +149,39 @@ def test_packaged_handler_serves_the_pages_and_the_vendored_voice_sdk(
     assert "<html" in page["body"].lower()
     assert script["statusCode"] == 200, (script["statusCode"], handler.log_tail())
     assert script["body"] == bundle
+
+
+LAMBDA_GLIBC = (2, 26)  # python3.11 runs on Amazon Linux 2
+
+
+def _runs_on_lambda(tag: str) -> bool:
+    """A wheel tag Lambda's CPython 3.11 on x86_64 (Amazon Linux 2, glibc 2.26) accepts."""
+    python, abi, platform = tag.split("-")
+    if abi not in ("none", "abi3", "cp311") or not python.startswith(("py3", "py2", "cp3")):
+        return False
+    if platform == "any":
+        return True
+    legacy = {"manylinux1_x86_64": (2, 5), "manylinux2010_x86_64": (2, 12),
+              "manylinux2014_x86_64": (2, 17)}
+    if platform in legacy:
+        return legacy[platform] <= LAMBDA_GLIBC
+    parts = platform.split("_")
+    if parts[0] != "manylinux" or not platform.endswith("x86_64"):
+        return False
+    return (int(parts[1]), int(parts[2])) <= LAMBDA_GLIBC
+
+
+def test_every_dependency_is_a_wheel_for_lambdas_python_and_architecture(
+        artifact: Artifact) -> None:
+    assert artifact.layer_zip is not None
+    with zipfile.ZipFile(artifact.layer_zip) as zf:
+        wheels = {name.split("/")[-2]: [line.split(":", 1)[1].strip()
+                                        for line in zf.read(name).decode().splitlines()
+                                        if line.startswith("Tag:")]
+                  for name in zf.namelist() if name.endswith(".dist-info/WHEEL")}
+        native = [n for n in zf.namelist() if n.endswith(".so") and ".cpython-" in n]
+    assert wheels
+    refused = {dist: tags for dist, tags in wheels.items()
+               if not any(_runs_on_lambda(tag) for tag in tags)}
+    assert refused == {}
+    assert all("cpython-311-x86_64-linux-gnu" in n for n in native), native
