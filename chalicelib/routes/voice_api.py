@@ -7,9 +7,19 @@ from typing import Any
 
 from chalice import Blueprint
 
-from chalicelib.routes.http import api_errors, json_body, principal
+from chalicelib.routes.http import api, json_body, principal
+from chalicelib.routes.schema import choice, obj, text
 
 bp = Blueprint(__name__)
+
+DTMF = obj({"digits": text(32)}, required=("digits",))
+TARGET = obj({"queue": text(64, 1), "agent": text(128, 1), "number": text(32, 1)},
+             closed=True, max_properties=1)
+TRANSFER = obj({"to": TARGET, "mode": choice("cold", "warm"), "notes": text(4000)},
+               required=("to",))
+OUTBOUND = obj({"to": text(32, 1), "contact_id": text(128, nullable=True)}, required=("to",))
+MONITOR = obj({"mode": choice("listen", "whisper", "barge")}, required=("mode",))
+SETTINGS = obj({"show_monitoring_to_agents": {"type": "boolean"}}, closed=True)
 
 
 def _view(task: Any) -> dict[str, Any]:
@@ -20,7 +30,7 @@ def _view(task: Any) -> dict[str, Any]:
 
 
 @bp.route("/api/voice/token", methods=["POST"])
-@api_errors
+@api("The browser phone's access token, or the simulator's address", tag="voice")
 def voice_token() -> Any:
     from chalicelib.wiring import get_voice_tokens
 
@@ -28,7 +38,7 @@ def voice_token() -> Any:
 
 
 @bp.route("/api/voice/directory", methods=["GET"])
-@api_errors
+@api("Queues and agents to transfer to", tag="voice")
 def voice_directory() -> Any:
     from chalicelib.wiring import get_voice_directory
 
@@ -36,7 +46,7 @@ def voice_directory() -> Any:
 
 
 @bp.route("/api/voice/settings", methods=["GET"])
-@api_errors
+@api("The business's call settings", tag="voice")
 def voice_settings() -> Any:
     from chalicelib.wiring import get_voice_directory
 
@@ -44,7 +54,7 @@ def voice_settings() -> Any:
 
 
 @bp.route("/api/voice/settings", methods=["PUT"])
-@api_errors
+@api("Change the call settings (admins)", body=SETTINGS, tag="voice")
 def update_voice_settings() -> Any:
     from chalicelib.wiring import get_voice_directory
 
@@ -53,7 +63,7 @@ def update_voice_settings() -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/hold", methods=["POST"])
-@api_errors
+@api("Put the caller on hold (hold music)", tag="voice")
 def hold(task_id: str) -> Any:
     from chalicelib.wiring import get_call_control
 
@@ -62,7 +72,7 @@ def hold(task_id: str) -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/resume", methods=["POST"])
-@api_errors
+@api("Take the caller off hold", tag="voice")
 def resume(task_id: str) -> Any:
     from chalicelib.wiring import get_call_control
 
@@ -71,7 +81,7 @@ def resume(task_id: str) -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/mute", methods=["POST"])
-@api_errors
+@api("Mute the agent's own leg", tag="voice")
 def mute(task_id: str) -> Any:
     from chalicelib.wiring import get_call_control
 
@@ -80,7 +90,7 @@ def mute(task_id: str) -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/unmute", methods=["POST"])
-@api_errors
+@api("Unmute the agent's own leg", tag="voice")
 def unmute(task_id: str) -> Any:
     from chalicelib.wiring import get_call_control
 
@@ -89,7 +99,7 @@ def unmute(task_id: str) -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/dtmf", methods=["POST"])
-@api_errors
+@api("Play keypad digits to the far side", body=DTMF, tag="voice")
 def dtmf(task_id: str) -> Any:
     from chalicelib.wiring import get_call_control
 
@@ -99,7 +109,7 @@ def dtmf(task_id: str) -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/hangup", methods=["POST"])
-@api_errors
+@api("End the call for everyone", tag="voice")
 def hangup(task_id: str) -> Any:
     from chalicelib.wiring import get_call_control
 
@@ -108,7 +118,7 @@ def hangup(task_id: str) -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/wrapup/extend", methods=["POST"])
-@api_errors
+@api("More time for the wrap-up", tag="voice")
 def extend_wrapup(task_id: str) -> Any:
     from chalicelib.wiring import get_call_control
 
@@ -117,7 +127,7 @@ def extend_wrapup(task_id: str) -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/transfer", methods=["POST"])
-@api_errors
+@api("Transfer to a queue, an agent or a number, cold or warm", body=TRANSFER, tag="voice")
 def transfer(task_id: str) -> Any:
     from chalicelib.wiring import get_transfers
 
@@ -126,7 +136,7 @@ def transfer(task_id: str) -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/transfer/complete", methods=["POST"])
-@api_errors
+@api("Finish a warm transfer (the agent leaves)", tag="voice")
 def complete_transfer(task_id: str) -> Any:
     from chalicelib.wiring import get_transfers
 
@@ -135,7 +145,7 @@ def complete_transfer(task_id: str) -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/transfer/cancel", methods=["POST"])
-@api_errors
+@api("Abandon a warm transfer (the caller comes back)", tag="voice")
 def cancel_transfer(task_id: str) -> Any:
     from chalicelib.wiring import get_transfers
 
@@ -144,7 +154,7 @@ def cancel_transfer(task_id: str) -> Any:
 
 
 @bp.route("/api/calls", methods=["POST"])
-@api_errors
+@api("Call a number, with the business's caller ID", body=OUTBOUND, tag="voice")
 def outbound_call() -> Any:
     from chalicelib.wiring import get_outbound_calls
 
@@ -153,7 +163,7 @@ def outbound_call() -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/monitor", methods=["POST"])
-@api_errors
+@api("Listen, whisper or barge into a call (supervisors)", body=MONITOR, tag="voice")
 def monitor(task_id: str) -> Any:
     from chalicelib.wiring import get_monitoring
 
@@ -162,7 +172,7 @@ def monitor(task_id: str) -> Any:
 
 
 @bp.route("/api/tasks/{task_id}/monitor", methods=["DELETE"])
-@api_errors
+@api("Stop monitoring a call (supervisors)", tag="voice")
 def stop_monitor(task_id: str) -> Any:
     from chalicelib.wiring import get_monitoring
 
@@ -170,7 +180,7 @@ def stop_monitor(task_id: str) -> Any:
 
 
 @bp.route("/api/supervisor/calls", methods=["GET"])
-@api_errors
+@api("Live agent calls (supervisors)", tag="voice")
 def supervisor_calls() -> Any:
     from chalicelib.wiring import get_monitoring
 

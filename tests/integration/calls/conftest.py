@@ -165,7 +165,7 @@ def _tenant(repo: TenantRepository, tenant_id: str) -> Tenant:
 @pytest.fixture
 def desk(settings: Settings, tenant_id: str, monkeypatch: pytest.MonkeyPatch
          ) -> Iterator[Desk]:
-    """Tenant A (agents alice and bob, supervisor sue) and tenant B (agent xavier,
+    """Tenant A (agents alice and bob, supervisor sue, admin olga) and tenant B (agent xavier,
     supervisor yves), all with routing profiles (offline until a test says otherwise)."""
     from app import app
     from chalicelib import wiring
@@ -178,7 +178,8 @@ def desk(settings: Settings, tenant_id: str, monkeypatch: pytest.MonkeyPatch
     signer = TokenSigner(settings.jwt_secret, 3600)
     tokens = {}
     people = [(mine, "alice", Role.AGENT), (mine, "bob", Role.AGENT),
-              (mine, "sue", Role.SUPERVISOR), (other, "xavier", Role.AGENT),
+              (mine, "sue", Role.SUPERVISOR), (mine, "olga", Role.ADMIN),
+              (other, "xavier", Role.AGENT),
               (other, "yves", Role.SUPERVISOR)]
     admin = wiring.get_routing_admin()
     for tenant in (mine, other):

@@ -122,15 +122,16 @@ def test_agents_see_monitoring_only_when_the_tenant_enables_it(desk: Desk) -> No
     status, _ = desk.put("/api/voice/settings", {"show_monitoring_to_agents": True},
                          as_="alice")
     assert status == 403
-    status, body = desk.put("/api/voice/settings", {"show_monitoring_to_agents": "yes"},
+    status, body = desk.put("/api/voice/settings", {"show_monitoring_to_agents": True},
                             as_="sue")
     assert status == 403  # supervisors do not change settings either
+    status, body = desk.put("/api/voice/settings", {"show_monitoring_to_agents": "yes"},
+                            as_="sue")
+    assert status == 400 and body["path"] == "show_monitoring_to_agents"
+    status, body = desk.put("/api/voice/settings", {"show_monitoring_to_agents": True},
+                            as_="olga")
+    assert status == 200 and desk.get("/api/voice/settings", as_="alice")[1] == body
     first = alice_on_a_call(desk, "CA" + "c1" * 16)
-    from chalicelib.wiring import get_tenant_repository
-
-    repo = get_tenant_repository()
-    tenant = repo.get(desk.tenant.tenant_id)
-    repo.update_profile(tenant.tenant_id, {**tenant.profile, "show_monitoring_to_agents": True})
     desk.post(f"/api/tasks/{first}/monitor", {"mode": "barge"}, as_="sue")
     status, body = desk.get("/api/me/tasks", as_="alice")
     assert body["tasks"][0]["call"]["monitored"] == {"mode": "barge"}
@@ -166,4 +167,4 @@ def test_the_directory_lists_queues_and_other_agents_of_the_business_only(desk: 
     assert status == 200
     assert {q["name"] for q in body["queues"]} == {"support", "billing"}
     names = {a["agent_id"]: a["available"] for a in body["agents"]}
-    assert names == {"bob": True, "sue": False}
+    assert names == {"bob": True, "sue": False, "olga": False}
