@@ -306,3 +306,8 @@ def test_a_reply_racing_the_timeout_sweep_is_not_applied_twice(business_factory,
     bodies = [body for _, body in biz.carrier.of(biz.tenant_id)]
     assert bodies.count("Too late.") == 1
     assert bodies.count("Thanks!") == 0
+    # (the reply started a new wait: let it time out too, so no later test's sweep
+    # finds this tenant's conversation due)
+    clock.sleep(1.2)
+    run_sweep(clock.time())
+    assert [body for _, body in biz.carrier.of(biz.tenant_id)].count("Too late.") == 2
