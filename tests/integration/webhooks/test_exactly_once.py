@@ -161,6 +161,20 @@ def callback_status(biz: Business) -> Delivery:
                     has_effect=False)
 
 
+def conference_customer(biz: Business) -> Delivery:
+    """The caller, redirected out of the queue once the agent's leg connected."""
+    call, task_id, reservation = _accepted(biz)
+    biz.answer(f"/twilio/voice/agent/connect?r={reservation}&t={biz.tenant_id}",
+               biz.call_params(_sid(), Direction="outbound-api"))
+    return Delivery(f"/twilio/voice/conference/customer?t={biz.tenant_id}&task={task_id}",
+                    biz.call_params(call), has_effect=False)
+
+
+def conference_digits(biz: Business) -> Delivery:
+    return Delivery(f"/twilio/voice/conference/digits?d=1234&t={biz.tenant_id}",
+                    biz.call_params(_sid(), Direction="outbound-api"), has_effect=False)
+
+
 def conference_route(path: str) -> Callable[[Business], Delivery]:
     """The conference callbacks (VOICE-API's): a call whose task is not in a conference."""
 
@@ -188,8 +202,8 @@ CASES: dict[str, Callable[[Business], Delivery]] = {
     "/twilio/voice/agent/whisper/answer": agent_whisper_answer,
     "/twilio/voice/callback/customer": callback_customer,
     "/twilio/voice/callback/status": callback_status,
-    "/twilio/voice/conference/customer": conference_route("/twilio/voice/conference/customer"),
-    "/twilio/voice/conference/digits": conference_route("/twilio/voice/conference/digits"),
+    "/twilio/voice/conference/customer": conference_customer,
+    "/twilio/voice/conference/digits": conference_digits,
     "/twilio/voice/conference/participant": conference_route(
         "/twilio/voice/conference/participant"),
     "/twilio/voice/client": conference_route("/twilio/voice/client"),
