@@ -43,8 +43,9 @@ class RecordingTelephony:
                 raise Unavailable(f"{op}: Twilio answered 503")
             if self.fault == "timeout":
                 raise Unavailable(f"{op}: Twilio could not be reached (ReadTimeout)")
-            self.log.append((op, tenant_id, args))
-            return f"CAfake{next(self._ids):08d}"
+            sid = f"CAfake{next(self._ids):08d}"
+            self.log.append((op, tenant_id, {**args, "sid": sid}))
+            return sid
 
     def of(self, tenant_id: str) -> list[tuple[str, dict[str, Any]]]:
         with self._lock:

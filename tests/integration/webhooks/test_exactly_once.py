@@ -147,18 +147,39 @@ def agent_whisper_answer(biz: Business) -> Delivery:
                     biz.call_params(_sid(), Digits="1", Direction="outbound-api"))
 
 
+def _calling_back(biz: Business) -> tuple[str, str]:
+    """A caller who asked for a callback; an agent took it and Hotline rang the customer:
+    (task, the customer's leg)."""
+    call, task_id = _queued_call(biz)
+    biz.answer(f"/twilio/voice/queue/choice?t={biz.tenant_id}&task={task_id}",
+               biz.call_params(call, Digits="1"))
+    agent = biz.agent("dana")
+    from chalicelib.wiring import get_agent_desk
+
+    get_agent_desk().accept(biz.tenant_id, agent, biz.offer_of(agent))
+    [ring] = [a for op, a in biz.telephony.of(biz.tenant_id) if op == "place_call"]
+    biz.answer(path_of(ring["url"], biz.settings),
+               biz.call_params(str(ring["sid"]), Direction="outbound-api"))
+    customer = [a for op, a in biz.telephony.of(biz.tenant_id)
+                if op == "place_call" and "/callback/customer" in a["url"]]
+    assert customer, biz.telephony.of(biz.tenant_id)
+    return task_id, str(customer[0]["sid"])
+
+
 def callback_customer(biz: Business) -> Delivery:
-    """No callback is assigned: the customer hears the apology, nothing changes."""
-    _, task_id = _queued_call(biz)
+    task_id, leg = _calling_back(biz)
+    params = biz.call_params(leg, Direction="outbound-api")
+    params.update(From=biz.number, To=biz.caller)
     return Delivery(f"/twilio/voice/callback/customer?t={biz.tenant_id}&task={task_id}",
-                    biz.call_params(_sid(), Direction="outbound-api"), has_effect=False)
+                    params)
 
 
 def callback_status(biz: Business) -> Delivery:
-    _, task_id = _queued_call(biz)
-    return Delivery(f"/twilio/voice/callback/status?t={biz.tenant_id}&task={task_id}",
-                    biz.call_params(_sid(), CallStatus="completed", Direction="outbound-api"),
-                    has_effect=False)
+    task_id, leg = _calling_back(biz)
+    params = biz.call_params(leg, CallStatus="completed", CallDuration="61",
+                             Direction="outbound-api")
+    params.update(From=biz.number, To=biz.caller)
+    return Delivery(f"/twilio/voice/callback/status?t={biz.tenant_id}&task={task_id}", params)
 
 
 def conference_customer(biz: Business) -> Delivery:
