@@ -74,6 +74,7 @@ def call_view(state: CallState, now: float) -> dict[str, Any]:
         "state": state.phase.value, "conference": state.conference,
         "direction": state.direction, "on_hold": state.on_hold, "muted": state.muted,
         "hold_count": state.hold_count, "hold_seconds": state.hold_total(now),
+        "hold_started_at": state.hold_started_at,
         "transfer": None if transfer is None else {
             "mode": transfer.mode.value, "to": transfer.to.doc(), "state": transfer.state,
             "target_name": transfer.target_name},

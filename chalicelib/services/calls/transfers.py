@@ -22,6 +22,7 @@ from chalicelib.services.calls.base import CallContext, log, state_of
 from chalicelib.services.calls.conference import ConferenceLegs
 
 NOTES_MAX = 4000
+AGENT_TRANSFER_SECONDS = 60
 CARRIED_OVER = ("transfer_from", "transfer_conference", "transfer_customer_sid", "notes")
 
 
@@ -130,7 +131,9 @@ class Transfers:
             if not queues:
                 raise Conflict("that agent belongs to no queue, so no call can be offered")
             queue = task.entry_queue if task.entry_queue in queues else queues[0]
-            target = Target(queue=queue, expression=f'agent_id == "{to.value}"')
+            target = Target(queue=queue, expression=f'agent_id == "{to.value}"',
+                            timeout=AGENT_TRANSFER_SECONDS if mode is TransferMode.COLD
+                            else None)
         me = routing.store.get_agent(tenant_id, agent_id)
         attributes = {k: v for k, v in task.attributes.items() if k not in CARRIED_OVER}
         attributes.update(
@@ -142,7 +145,9 @@ class Transfers:
         new = Task(
             tenant_id=tenant_id, task_id=new_task_id(), channel="voice", kind=TaskKind.CALL,
             status=TaskStatus.PENDING, queue=queue, entry_queue=queue, priority=task.priority,
-            base_priority=task.base_priority, enqueued_at=now, targets=(target,),
+            base_priority=task.base_priority, enqueued_at=now,
+            # a cold transfer nobody takes in time falls back to the whole queue
+            targets=(target, Target(queue=queue)) if target.timeout else (target,),
             target_entered_at=now, attributes=attributes, interaction_id=task.interaction_id,
             caller=task.caller, business_number=task.business_number,
             # the caller's leg: the sweep's liveness check cancels the task if they hang up

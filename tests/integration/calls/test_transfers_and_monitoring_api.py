@@ -168,3 +168,22 @@ def test_the_directory_lists_queues_and_other_agents_of_the_business_only(desk: 
     assert {q["name"] for q in body["queues"]} == {"support", "billing"}
     names = {a["agent_id"]: a["available"] for a in body["agents"]}
     assert names == {"bob": True, "sue": False, "olga": False}
+
+
+def test_a_cold_transfer_to_an_agent_who_does_not_take_it_falls_back_to_the_queue(
+        desk: Desk) -> None:
+    import time
+
+    from chalicelib.wiring import get_routing_sweep
+
+    first = alice_on_a_call(desk, "CA" + "d1" * 16)
+    status, _ = desk.post(f"/api/tasks/{first}/transfer",
+                          {"to": {"agent": "bob"}, "mode": "cold"}, as_="alice")
+    assert status == 200  # bob is offline: nobody is offered it yet
+    sue_routing = {"activity": "available"}
+    desk.put("/api/me/activity", sue_routing, as_="sue")
+    status, body = desk.get("/api/me/reservations", as_="sue")
+    assert body["reservations"] == []  # only bob may take it for now
+    get_routing_sweep().run(now=time.time() + 61)
+    offer = desk.offer("sue")
+    assert offer["task"]["transfer_from"]["agent_id"] == "alice"
