@@ -481,3 +481,41 @@ def test_wrap_up_notes_survive_a_reload_and_an_expired_wrap_up_keeps_them(
     expect(kept).to_have_count(0)
     assert api.requests("PATCH", "api/contacts/ct_1")[0].body == {
         "notes": "Prefers mornings\nCall back Friday about the pump"}
+
+
+def test_a_wrap_up_the_poll_sees_done_before_its_answer_is_not_called_expired(
+        desk: Page, site: FakeSite, api: FakeApi) -> None:
+    on_task(api, {**task("wrapping"), "wrapup_deadline": time.time() + 30})
+
+    def slow_wrapup(_request: Received) -> tuple[int, Any]:
+        api.reply("GET", "api/me/tasks", tasks())
+        time.sleep(2.5)  # the page polls (every 1.5 s) and sees the task gone first
+        return 200, {"id": "TK1", "status": "completed"}
+
+    api.handle("POST", "api/tasks/TK1/wrapup", slow_wrapup)
+    desk.goto(site.url + "agent")
+    desk.get_by_label("Disposition").select_option("Resolved")
+    desk.get_by_label("Wrap-up notes").fill("All sorted")
+    desk.get_by_role("button", name="Finish wrap-up").click()
+    expect(desk.locator("#desk-status")).to_have_text(
+        "Wrap-up saved. You're ready for the next call.")
+    expect(desk.get_by_text("No active task")).to_be_visible()
+    expect(desk.get_by_test_id("kept-notes")).to_have_count(0)
+
+
+def test_a_wrap_up_refused_after_it_expired_keeps_the_notes(
+        desk: Page, site: FakeSite, api: FakeApi) -> None:
+    on_task(api, {**task("wrapping"), "wrapup_deadline": time.time() + 30})
+
+    def expired(_request: Received) -> tuple[int, Any]:
+        api.reply("GET", "api/me/tasks", tasks())
+        time.sleep(2.5)
+        return 409, {"error": "conflict", "message": "the wrap-up has ended"}
+
+    api.handle("POST", "api/tasks/TK1/wrapup", expired)
+    desk.goto(site.url + "agent")
+    desk.get_by_label("Disposition").select_option("Resolved")
+    desk.get_by_label("Wrap-up notes").fill("Promised a refund")
+    desk.get_by_role("button", name="Finish wrap-up").click()
+    expect(desk.get_by_label("Unsaved wrap-up notes")).to_have_value("Promised a refund")
+

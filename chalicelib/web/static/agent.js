@@ -29,7 +29,7 @@ const page = {
 };
 const cards = new Map(); // phone -> Promise of { contact, interactions }
 const handled = new Set(); // offers this agent accepted or rejected (the rest, if gone, were missed)
-const finished = new Set(); // tasks whose wrap-up this page saved
+const finished = new Set(); // tasks whose wrap-up this page is saving or saved
 let customerPhone = null;
 let customerCurrent = null; // the interaction in progress with that customer
 let lastOffers = [];
@@ -112,9 +112,22 @@ async function placeCall(to, contactId = null) {
 }
 
 async function wrapUp(task, body) {
-  await api("POST", `api/tasks/${encodeURIComponent(task.id)}/wrapup`, { disposition: body.disposition, notes: body.notes || "" });
-  finished.add(task.id);
+  finished.add(task.id); // before the POST: a poll may see the task done before it returns
+  try {
+    await api("POST", `api/tasks/${encodeURIComponent(task.id)}/wrapup`, { disposition: body.disposition, notes: body.notes || "" });
+  } catch (error) {
+    finished.delete(task.id);
+    // Refused because the wrap-up ended meanwhile: keep what was typed where it shows.
+    if (!lastTask || lastTask.id !== task.id) {
+      keepDraft(task.id);
+      page.task.dataset.key = "stale";
+      renderTask(page.task, lastTask, taskHandlers);
+    }
+    throw error;
+  }
   forgetDraft(task.id);
+  const kept = keptNotes();
+  if (kept && kept.taskId === task.id) forgetKept();
   page.status.textContent = "Wrap-up saved. You're ready for the next call.";
   announce("Wrap-up saved.");
   if (task.caller) showCustomer(task.caller, task.interactionId, true);
