@@ -1,9 +1,9 @@
 """Apply what a flow step asked of Hotline once its webhook is committed.
 
-On the webhook path the effects go through the outbox: ``plan`` turns them into outbox
-items that the webhook stages in its commit transaction, and ``run`` performs them right
-after the commit (the sweep runs any a dead Lambda left pending). ``apply`` performs
-effects directly, for callers outside a webhook commit (the reply-timeout sweep).
+The effects go through the outbox: ``plan`` turns them into outbox items that the
+webhook (or the reply-timeout sweep) stages in its commit transaction; the outbox runs
+them right after the commit with the executors registered here, and the sweep runs any
+that a dead Lambda left pending.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.config import Settings
-from chalicelib.domain.errors import HotlineError, NotFound
+from chalicelib.domain.errors import NotFound
 from chalicelib.domain.flows.verbs import (
     ExecutionEnded,
     MakeOutgoingCall,
@@ -41,11 +41,6 @@ class Carrier(Protocol):
                    status_callback: str | None = None) -> str: ...
 
 
-class HasTenant(Protocol):
-    @property
-    def tenant(self) -> Tenant: ...
-
-
 class EffectApplier:
     def __init__(self, settings: Settings, crm: CrmService, carrier: Carrier,
                  outbox: Outbox | None = None,
@@ -63,8 +58,7 @@ class EffectApplier:
     def plan(self, event: str, tenant: Tenant, interaction_id: str,
              effects: Sequence[Any]) -> list[OutboxItem]:
         """Outbox items for the effects that act outside DynamoDB; the rest (log lines)
-        happen now. Without an outbox every effect is returned as None-planned and
-        ``apply`` must be used instead."""
+        happen now."""
         assert self.outbox is not None
         items: list[OutboxItem] = []
         for index, effect in enumerate(effects):
@@ -99,29 +93,6 @@ class EffectApplier:
         self.crm.record_outcome(item.tenant_id, str(p["interaction_id"]), "voicemail",
                                 recording_url=p.get("recording_url"),
                                 transcription=p.get("transcription"))
-
-    # --- directly (off the webhook path) ------------------------------------------
-    def apply(self, line: HasTenant, interaction_id: str, effects: Sequence[Any]) -> None:
-        """Each effect on its own: one failing (carrier down) is logged, not fatal, since
-        the webhook is already committed and the caller must still get their TwiML."""
-        for effect in effects:
-            try:
-                self._apply_one(line.tenant, interaction_id, effect)
-            except HotlineError as exc:
-                log.error("effect %s for %s failed: %s", type(effect).__name__,
-                          interaction_id, exc.message)
-
-    def _apply_one(self, tenant: Tenant, interaction_id: str, effect: Any) -> None:
-        if isinstance(effect, SendMessage):
-            sid = self.carrier.send_message(tenant, effect.from_, effect.to, effect.body,
-                                            tuple(effect.media_urls))
-            log.info("sent message %s to %s", sid, mask(effect.to))
-        elif isinstance(effect, VoicemailRecorded):
-            self.crm.record_outcome(tenant.tenant_id, interaction_id, "voicemail",
-                                    recording_url=effect.recording_url,
-                                    transcription=effect.transcription)
-        else:
-            self._note(interaction_id, effect)
 
     def _note(self, interaction_id: str, effect: Any) -> None:
         if isinstance(effect, ExecutionEnded):

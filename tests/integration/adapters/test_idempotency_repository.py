@@ -79,3 +79,56 @@ def test_claim_without_effects_is_also_once(settings):
     repo.claim(key)
     with pytest.raises(AlreadyProcessed):
         repo.claim(key)
+
+
+def test_a_claim_in_progress_refuses_a_second_delivery_until_it_answers(settings):
+    # given a delivery holding the claim
+    from chalicelib.adapters.dynamo.idempotency_repository import EventInProgress
+
+    repo, key = IdempotencyRepository(settings), _key()
+    repo.begin(key, "first", hold_seconds=15)
+    # when another delivery tries, then it is told the event is in progress
+    with pytest.raises(EventInProgress):
+        repo.begin(key, "second", hold_seconds=15)
+    # and once the first answers, the next delivery gets that answer
+    repo.complete(key, "first", "<Response>first</Response>")
+    with pytest.raises(AlreadyProcessed) as done:
+        repo.begin(key, "third", hold_seconds=15)
+    assert done.value.response == "<Response>first</Response>"
+
+
+def test_a_released_claim_lets_the_retry_run(settings):
+    repo, key = IdempotencyRepository(settings), _key()
+    repo.begin(key, "first", hold_seconds=15)
+    repo.release(key, "first")
+    repo.begin(key, "second", hold_seconds=15)
+    repo.release(key, "not-mine")  # a stranger's release changes nothing
+    assert repo.stored(key).status == "INPROGRESS"
+
+
+def test_a_claim_abandoned_by_a_dead_lambda_expires(settings):
+    # given a claim whose holder died (its hold is over)
+    clock = [1_000.0]
+    repo, key = IdempotencyRepository(settings, clock=lambda: clock[0]), _key()
+    repo.begin(key, "dead", hold_seconds=15)
+    clock[0] += 16
+    # when Twilio retries, then the retry claims it and can commit with its own token
+    repo.begin(key, "alive", hold_seconds=15)
+    repo.commit(key, "<Response/>", [], token="alive")
+    assert repo.stored_response(key) == "<Response/>"
+
+
+def test_a_commit_whose_own_writes_lose_a_race_is_a_stale_write(settings, tenant_id):
+    # given an interaction that already exists (another event wrote it)
+    from chalicelib.adapters.dynamo.idempotency_repository import StaleWrite
+
+    repo, crm_store = IdempotencyRepository(settings), CrmRepository()
+    interaction = CrmService(crm_store).new_interaction(
+        tenant_id, "CA-raced", "+15550001111", None, "voice", "inbound")
+    crm_store.create_interaction(interaction)
+    key = _key()
+    # when a new event commits a write conditioned on its absence
+    with pytest.raises(StaleWrite):
+        repo.commit(key, "x", [lambda tx: crm_store.stage_create_interaction(tx, interaction)])
+    # then nothing of it was written: the event is still unclaimed
+    assert repo.stored(key) is None
