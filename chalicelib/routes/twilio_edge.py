@@ -81,6 +81,14 @@ def fallback(channel: str, exc: Exception | None = None) -> str:
     return polite_voice()
 
 
+def _went_unserved(exc: HotlineError) -> bool:
+    """Whether the caller got the fallback because Hotline failed (not because the
+    number is not in service, or another delivery of the event is still answering it)."""
+    from chalicelib.adapters.dynamo.idempotency_repository import EventInProgress
+
+    return not isinstance(exc, NotInService | Forbidden | EventInProgress)
+
+
 def answer(request: Request, handler: Callable[[Webhook], str], channel: str = "voice",
            *, commits: bool = False,
            unserved: Callable[[Webhook], None] | None = None) -> Response:
@@ -110,7 +118,7 @@ def answer(request: Request, handler: Callable[[Webhook], str], channel: str = "
     except HotlineError as exc:
         log.warning("webhook %s for %s answered politely: %s: %s", request.path,
                     mask(params.get("From")), type(exc).__name__, exc.message)
-        if unserved is not None and not isinstance(exc, NotInService | Forbidden):
+        if unserved is not None and _went_unserved(exc):
             unserved(hook)
         return twiml(fallback(channel, exc))
     except Exception:
