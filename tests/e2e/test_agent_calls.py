@@ -82,7 +82,7 @@ def test_an_offer_no_device_answers_goes_back_to_the_queue_and_to_the_next_agent
         wrap_up_all(phone, sam, sid)
 
 
-def test_hold_plays_music_to_the_caller_until_resume(
+def test_hold_music_until_resume_then_mute_and_hang_up_from_the_desktop(
         stack: RunningStack, phone: SimClient, team: Team) -> None:
     caller = new_caller()
     with headset(phone, team.alex) as alex:
@@ -103,6 +103,14 @@ def test_hold_plays_music_to_the_caller_until_resume(
         assert "hold" in kinds and "unhold" in kinds[kinds.index("hold"):]
         hold_event = phone.transcript(sid, "hold")[-1]
         assert hold_event["url"]  # the hold music played between the two
+
+        alex.api.ok("POST", f"/api/tasks/{task['id']}/mute")
+        phone.wait_for(lambda: participant(phone, sid, leg)["muted"], what="alex muted")
+        alex.api.ok("POST", f"/api/tasks/{task['id']}/unmute")
+        phone.wait_for(lambda: not participant(phone, sid, leg)["muted"], what="alex unmuted")
+        ended = alex.api.ok("POST", f"/api/tasks/{task['id']}/hangup")
+        assert ended["status"] == "wrapping" and ended["call"]["state"] == "ended"
+        phone.wait_ended(sid)  # the desktop's hang-up ends the caller's call too
         wrap_up_all(phone, alex, sid)
 
 
