@@ -6,10 +6,11 @@ PYTHON* variables), so nothing from the repo or the venv can be imported.
 Protocol (one JSON object per line):
 - first it prints `READY {...}`: the cold import time of `app`, sys.path, and every
   loaded module's file that is neither in the artifact nor in the standard library;
-- then, for each request read from stdin, `{"handler": "app.app", "event": {...},
-  "remaining_ms": 15000}`, it calls that handler (any function's Handler in the
-  template) with the event and a Lambda context, and prints `RESPONSE {...}`, its
-  answer. An empty line or end of input stops it.
+- then, for each request read from stdin, `{"id": 1, "handler": "app.app",
+  "event": {...}, "remaining_ms": 15000}`, it calls that handler (any function's
+  Handler in the template) with the event and a Lambda context, and prints
+  `RESPONSE <id> {...}`, its answer. An empty line or end of input stops it.
+The function's own output (powertools' EMF metrics are printed) shares stdout.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def main(argv: list[str]) -> int:
             response = handler(request["event"], LambdaContext(request["remaining_ms"]))
         except Exception:  # as Lambda does: the invocation fails, the container lives on
             response = {ERROR: traceback.format_exc()}
-        out.write(MARK_RESPONSE + json.dumps(response, default=str) + "\n")
+        out.write(f"{MARK_RESPONSE}{request['id']} {json.dumps(response, default=str)}\n")
         out.flush()
     return 0
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import select
+import queue
 import shutil
 import signal
 import subprocess
@@ -183,16 +183,26 @@ class IsolatedHandler:
             [sys.executable, "-I", "-S", str(driver), *map(str, roots)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, text=True,
             env=env, cwd=roots[0])
+        # The function's own stdout (powertools' EMF metrics, prints) shares the pipe with
+        # the driver's answers: one thread reads every line, answers are picked by mark.
+        self.stdout_lines: list[str] = []
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        self._reader = threading.Thread(target=self._pump, name="artifact-stdout",
+                                        daemon=True)
+        self._reader.start()
+        self._requests = 0
         self.ready: dict[str, Any] = self._read("READY ")
 
     def invoke(self, event: dict[str, Any], handler: str = "app.app",
                remaining_ms: int = 15_000) -> Any:
         """The handler's answer to ``event`` (API Gateway's, by default to ``app.app``)."""
         assert self.process.stdin is not None
-        request = {"handler": handler, "event": event, "remaining_ms": remaining_ms}
+        self._requests += 1
+        request = {"id": self._requests, "handler": handler, "event": event,
+                   "remaining_ms": remaining_ms}
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
-        answer = self._read("RESPONSE ")
+        answer = self._read(f"RESPONSE {self._requests} ")
         if isinstance(answer, dict) and "__handler_error__" in answer:
             raise HandlerError(f"{handler} raised:\n{answer['__handler_error__']}")
         return answer
@@ -201,23 +211,30 @@ class IsolatedHandler:
         self._log.flush()
         return "\n".join(self.log_path.read_text().splitlines()[-lines:])
 
-    def _read(self, mark: str) -> Any:
+    def _pump(self) -> None:
         assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self._lines.put(line)
+        self._lines.put(None)  # end of output: the process exited
+
+    def _read(self, mark: str) -> Any:
+        """The next line starting with ``mark`` (an earlier request's late answer, or the
+        function's own output, is kept in stdout_lines and skipped)."""
         deadline = time.monotonic() + self.timeout
         while True:
-            left = deadline - time.monotonic()
-            ready, _, _ = select.select([self.process.stdout], [], [], max(left, 0))
-            if not ready:
+            try:
+                line = self._lines.get(timeout=max(deadline - time.monotonic(), 0.01))
+            except queue.Empty:
                 self.process.send_signal(signal.SIGUSR1)  # the driver dumps its stacks
                 time.sleep(0.5)
                 raise TimeoutError(f"the handler did not answer in {self.timeout} s:\n"
-                                   f"{self.log_tail()}")
-            line = self.process.stdout.readline()
-            if not line:
+                                   f"{self.log_tail()}") from None
+            if line is None:
                 raise RuntimeError(f"the handler exited ({self.process.wait()}):\n"
                                    f"{self.log_tail()}")
             if line.startswith(mark):
                 return json.loads(line[len(mark):])
+            self.stdout_lines.append(line)
 
     def close(self) -> None:
         if self.process.stdin and not self.process.stdin.closed:
