@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -56,6 +57,17 @@ def team(stack: RunningStack) -> Iterator[Team]:
     reset()
     yield people
     reset()
+
+
+def interaction(stack: RunningStack, phone: SimClient, caller: str, call_sid: str,
+                ready: str) -> dict[str, Any]:
+    """The caller's CRM record of this call, once ``ready`` is set on it."""
+    owner = stack.owner()
+    [contact] = owner.ok("GET", f"/api/contacts?phone={caller}")["contacts"]
+    return dict(phone.wait_for(lambda: next(
+        (i for i in owner.ok("GET", f"/api/contacts/{contact['id']}/interactions")[
+            "interactions"] if i["id"] == call_sid and i.get(ready)), None),
+        what=f"the CRM record with {ready}"))
 
 
 def available(*agents: Agent | Api) -> None:
@@ -112,6 +124,9 @@ def test_hold_music_until_resume_then_mute_and_hang_up_from_the_desktop(
         assert ended["status"] == "wrapping" and ended["call"]["state"] == "ended"
         phone.wait_ended(sid)  # the desktop's hang-up ends the caller's call too
         wrap_up_all(phone, alex, sid)
+        record = interaction(stack, phone, caller, sid, "wrapped_up_at")
+        assert record["hold_count"] == 1 and record["hold_seconds"] > 0
+        assert record["handle_seconds"] >= record["hold_seconds"]
 
 
 def test_a_cold_transfer_hands_the_caller_to_a_second_agent(
@@ -171,6 +186,10 @@ def warm_transfer(stack: RunningStack, phone: SimClient, alex: Agent, sam: Agent
     assert participant(phone, sid, sam_leg) is not None
     wrap_up_all(phone, alex)
     wrap_up_all(phone, sam, sid)
+    record = interaction(stack, phone, caller, sid, "transfers")
+    assert record["transfers"][0]["from"] == alex.user_id
+    assert record["transfers"][0]["to"] == {"agent": sam.user_id}
+    assert (record["transfers"][0]["kind"], record["transfers"][0]["mode"]) == ("agent", "warm")
 
 
 def test_a_warm_transfer_is_completed_once_and_cancelled_once(
@@ -278,3 +297,6 @@ def test_a_supervisor_whispers_to_the_agent_only_then_barges_in(
         phone.wait_ended(coach_leg)
         assert conference(phone, sid) is not None
         wrap_up_all(phone, alex, sid)
+        record = interaction(stack, phone, caller, sid, "monitoring")
+        assert [(m["supervisor_id"], m["mode"]) for m in record["monitoring"]] == [
+            (boss.user_id, "whisper"), (boss.user_id, "barge")]
