@@ -126,12 +126,31 @@ class ConferenceLegs:
             log.info("could not close the call state of %s: %s", task.task_id, exc.message)
         if handed_over:
             self._hand_over(task, state)
+        elif self._consult_ended(task):
+            log.info("the consulted agent of %s left; the caller is back", task.task_id)
         else:
             if transfer is not None:
                 self.withdraw_transfer(task, transfer.task_id, transfer.call_sid)
             self.ctx.end_quietly(task.tenant_id, state.customer_sid)
         self.ctx.end_quietly(task.tenant_id, state.monitor.call_sid if state.monitor else None)
         self.ctx.record_holds(task, over)
+
+    def _consult_ended(self, task: Task) -> bool:
+        """The agent consulted in a warm transfer left before it completed: the caller
+        goes back to the first agent (their transfer ends), and stays on the call."""
+        origin = dict(task.attributes.get("transfer_from") or {})
+        if origin.get("mode") != TransferMode.WARM.value or not origin.get("task_id"):
+            return False
+        first = self.ctx.routing.store.get_task(task.tenant_id, str(origin["task_id"]))
+        state = state_of(first) if first is not None else None
+        if first is None or state is None or first.status is not TaskStatus.ASSIGNED \
+                or state.transfer is None or state.transfer.task_id != task.task_id:
+            return False
+        now = self.ctx.now()
+        self._hand_over(first, self.ctx.filled(first, state))
+        self.ctx.save(task.tenant_id, first.task_id, lambda s: calls.cancel_transfer(s, now)
+                      if s.transfer and s.transfer.task_id == task.task_id else s)
+        return True
 
     def _hand_over(self, task: Task, state: CallState) -> None:
         try:

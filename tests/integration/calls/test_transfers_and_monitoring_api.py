@@ -187,3 +187,22 @@ def test_a_cold_transfer_to_an_agent_who_does_not_take_it_falls_back_to_the_queu
     get_routing_sweep().run(now=time.time() + 61)
     offer = desk.offer("sue")
     assert offer["task"]["transfer_from"]["agent_id"] == "alice"
+
+
+def test_when_the_consulted_agent_hangs_up_the_caller_goes_back_to_the_first_agent(
+        desk: Desk) -> None:
+    caller = "CA" + "e1" * 16
+    first = alice_on_a_call(desk, caller)
+    desk.available("bob")
+    desk.post(f"/api/tasks/{first}/transfer", {"to": {"agent": "bob"}, "mode": "warm"},
+              as_="alice")
+    offer = desk.offer("bob")
+    second, _ = desk.answer("bob")
+    bob_leg = desk.carrier.named("place_call")[-1]["sid"]
+    desk.agent_leg_ended(second, offer["id"], bob_leg)
+    status, body = desk.get("/api/me/tasks", as_="alice")
+    call = body["tasks"][0]["call"]
+    assert (call["state"], call["transfer"], call["on_hold"]) == ("connected", None, False)
+    assert caller not in {op["call_sid"] for op in desk.carrier.named("end_call")}
+    status, body = desk.get("/api/me/tasks", as_="bob")
+    assert status == 200 and body["tasks"][0]["status"] == "wrapping"
