@@ -200,6 +200,12 @@ def test_a_callback_keeps_the_callers_place_and_is_called_back(
         phone.answer(customer["call_sid"])
         phone.wait_for_text(customer["call_sid"], "returning your call")
         phone.wait_for_event(customer["call_sid"], "conference", event="join")
+        task = phone.wait_for(lambda: next((t for t in alex.ok("GET", "/api/me/tasks")["tasks"]
+                                            if t["caller"] == second), None),
+                              what="the callback task")
+        alex.ok("POST", f"/api/tasks/{task['id']}/hold")  # a callback is a conference too
+        phone.wait_for_event(customer["call_sid"], "hold")
+        alex.ok("POST", f"/api/tasks/{task['id']}/resume")
 
         phone.hangup(customer["call_sid"])
         finish(alex, phone, third_sid)

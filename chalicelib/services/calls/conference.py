@@ -53,6 +53,14 @@ class ConferenceLegs:
             return self._outbound(task, agent_sid)
         return self._inbound(task, agent_sid)
 
+    def callback_answered(self, task: Task, agent_sid: str | None) -> list[cf.Instruction]:
+        """A callback's agent answered: the conference state starts (the customer is
+        called into it next); no TwiML of its own."""
+        self.ctx.save(task.tenant_id, task.task_id, lambda s: replace(calls.connect(
+            s, agent_sid=agent_sid, customer_sid=task.customer_call_sid), direction="outbound"),
+            create=task.task_id, known=task)
+        return []
+
     def _inbound(self, task: Task, agent_sid: str | None) -> list[cf.Instruction]:
         tenant_id = task.tenant_id
         self.ctx.save(tenant_id, task.task_id, lambda s: calls.connect(

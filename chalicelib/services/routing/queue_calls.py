@@ -60,6 +60,7 @@ class AgentCalls(Protocol):
     def agent_answered(self, task: Task, agent_id: str,
                        agent_sid: str | None) -> list[cf.Instruction]: ...
     def agent_left(self, task: Task) -> None: ...
+    def callback_answered(self, task: Task, agent_sid: str | None) -> list[cf.Instruction]: ...
     def is_outbound(self, task: Task) -> bool: ...
     def never_connected(self, task: Task, status: str) -> None: ...
 
@@ -257,9 +258,15 @@ class QueueCallService:
     def _bridge(self, task: Task, agent_id: str,
                 agent_sid: str | None = None) -> list[cf.Instruction]:
         """Caller and agent meet in a conference named for the task (Flex's model)."""
-        if task.kind is TaskKind.CALLBACK:
-            return self._call_customer(task, agent_id)
         conference = self.conference() if self.conference else None
+        if task.kind is TaskKind.CALLBACK:
+            steps = self._call_customer(task, agent_id)
+            if conference is None:
+                return steps
+            # the agent's leg does not end the conference (transfers take the agent out)
+            return [*conference.callback_answered(task, agent_sid or task.agent_call_sid),
+                    *(replace(step, end_on_exit=False, label="agent")
+                      if isinstance(step, cf.DialConference) else step for step in steps)]
         outbound_or_transfer = (task.attributes.get("direction") == "outbound"
                                 or "transfer_conference" in task.attributes)
         if task.interaction_id and not outbound_or_transfer:
@@ -316,6 +323,8 @@ class QueueCallService:
                 if conference is not None:
                     conference.agent_left(task)
                 self.routing.start_wrapup(task.tenant_id, task.task_id)
+            elif conference is not None:  # a callback: the customer's leg ends, then wrap-up
+                conference.agent_left(task)
         return self.render([])
 
     def whisper(self, hook: Webhook) -> str:
