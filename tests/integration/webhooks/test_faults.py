@@ -96,7 +96,7 @@ def test_a_throttled_commit_answers_politely_and_still_records_the_call(business
     with dynamo_fault(settings, "TransactWriteItems", "throttle") as attempts:
         # when a call arrives
         twiml = biz.answer("/twilio/voice", biz.call_params(call, CallStatus="ringing"))
-    print(f"\nthrottled commit ({len(attempts)} attempts): {twiml}")
+    print(f"\nthrottled commit ({len(attempts)} attempts, {biz.last_seconds:.2f} s): {twiml}")
     # then the caller hears the apology and the call is recorded, once, as unserved
     assert SORRY in twiml and "<Hangup" in twiml
     assert len(attempts) == 2  # botocore's one retry (HOTLINE_DYNAMODB_RETRIES=1)
@@ -112,7 +112,8 @@ def test_a_dynamodb_timeout_mid_call_answers_politely_and_the_retry_is_served(
     with dynamo_fault(settings, "GetItem", "timeout") as attempts:
         # when the caller presses 2
         twiml = biz.answer(menu, biz.call_params(call, Digits="2"))
-    print(f"\nread timeout mid-call ({len(attempts)} attempts): {twiml}")
+    print(f"\nread timeout mid-call ({len(attempts)} attempts, {biz.last_seconds:.2f} s): "
+          f"{twiml}")
     # then they hear the apology, and the call they are on stays recorded
     assert SORRY in twiml
     assert _interaction(biz, call) is not None
@@ -128,7 +129,7 @@ def test_a_storm_of_conditional_failures_is_retried_then_answered(business_facto
     call = _sid()
     with dynamo_fault(settings, "TransactWriteItems", "conflict", times=2) as attempts:
         twiml = biz.answer("/twilio/voice", biz.call_params(call, CallStatus="ringing"))
-    print(f"\nconditional failures x{len(attempts)}: {twiml}")
+    print(f"\nconditional failures x{len(attempts)} ({biz.last_seconds:.2f} s): {twiml}")
     # then the step ran again from a fresh read and the caller hears the flow
     assert len(attempts) == 2 and "<Gather" in twiml
     assert _interaction(biz, call).status != "unserved"
@@ -136,7 +137,7 @@ def test_a_storm_of_conditional_failures_is_retried_then_answered(business_facto
     other = _sid()
     with dynamo_fault(settings, "TransactWriteItems", "conflict"):
         polite = biz.answer("/twilio/voice", biz.call_params(other, CallStatus="ringing"))
-    print(f"conditional failures, endless: {polite}")
+    print(f"conditional failures, endless ({biz.last_seconds:.2f} s): {polite}")
     assert SORRY in polite and _interaction(biz, other).status == "unserved"
 
 
@@ -168,7 +169,7 @@ def _ring_fails(biz: Business, fault: str) -> None:
         twiml = biz.answer(menu, biz.call_params(call, Digits="2"))
     finally:
         biz.telephony.fault = None
-    print(f"\nTwilio {fault} on the part-timer's ring: {twiml}")
+    print(f"\nTwilio {fault} on the part-timer's ring ({biz.last_seconds:.2f} s): {twiml}")
     # the caller waits in the queue, the offer is withdrawn, the failure is on record
     assert "<Enqueue" in twiml
     from chalicelib.domain.routing.model import TaskStatus, task_id_for
@@ -213,7 +214,7 @@ def test_an_sms_the_carrier_refused_is_sent_once_by_the_sweep(business_factory):
     call = _sid()
     # when a call arrives
     twiml = biz.answer("/twilio/voice", biz.call_params(call, CallStatus="ringing"))
-    print(f"\ncarrier 503 on send-message: {twiml}")
+    print(f"\ncarrier 503 on send-message ({biz.last_seconds:.2f} s): {twiml}")
     # then the caller hears the flow, the text waits in the outbox
     assert "We sent you a text" in twiml and not biz.carrier.of(biz.tenant_id)
     [item] = [i for i in biz.snapshot()["outbox"] if i["kind"] == "carrier.send_message"]

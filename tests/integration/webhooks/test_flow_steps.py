@@ -209,7 +209,7 @@ def test_a_hanging_flow_endpoint_takes_the_failed_path_politely(business_factory
     call = _sid()
     # when the call arrives
     twiml = biz.answer("/twilio/voice", biz.call_params(call, CallStatus="ringing"))
-    print(f"\nhanging endpoint: {twiml}")
+    print(f"\nhanging endpoint ({biz.last_seconds:.2f} s): {twiml}")
     # then the caller hears the flow's failure words, and the call is recorded
     assert "We could not check your order" in twiml
     from chalicelib.adapters.dynamo.crm_repository import CrmRepository
