@@ -83,14 +83,15 @@ class WebhookGate:
         account_sid = params.get("AccountSid", "")
         if not account_sid.startswith("AC"):
             raise Forbidden("the request names no Twilio account")
-        tenant: Tenant | None = None
-        if account_sid == self.settings.twilio_account_sid:
+        # A tenant's subaccount first (cached per container): comparing with the platform
+        # account would read the platform's secret on a deployed stage's first webhook.
+        tenant = self.tenant_for_account(account_sid)
+        if tenant is not None:
+            token = tenant.twilio_auth_token
+        elif account_sid == self.settings.twilio_account_sid:
             token = self.settings.twilio_auth_token
         else:
-            tenant = self.tenant_for_account(account_sid)
-            if tenant is None:
-                raise Forbidden("the request's account is not one of Hotline's")
-            token = tenant.twilio_auth_token
+            raise Forbidden("the request's account is not one of Hotline's")
         urls = signature.candidate_urls(self.settings.public_base_url, path, query)
         if not signature.is_valid(urls, params, sig, token):
             raise Forbidden("the request's X-Twilio-Signature does not match")

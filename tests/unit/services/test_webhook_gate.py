@@ -118,3 +118,47 @@ def test_a_long_speech_result_keeps_the_key_short() -> None:
                    params={"CallSid": "CA9", "SpeechResult": "words " * 1000},
                    path="/twilio/voice/flow")
     assert len(hook.idempotency_key) < 200 and "sha256=" in hook.idempotency_key
+
+
+class CountingSource:
+    """A secret source that counts its reads (Secrets Manager on a deployed stage)."""
+
+    secret_id = "hotline-test"
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def load(self) -> dict[str, str]:
+        self.reads += 1
+        return {"TWILIO_ACCOUNT_SID": TEST_ENV["TWILIO_ACCOUNT_SID"],
+                "TWILIO_AUTH_TOKEN": TEST_ENV["TWILIO_AUTH_TOKEN"],
+                "HOTLINE_JWT_SECRET": TEST_ENV["HOTLINE_JWT_SECRET"]}
+
+
+def _deployed_settings(source: CountingSource) -> Settings:
+    environ = {k: v for k, v in TEST_ENV.items()
+               if k not in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "HOTLINE_JWT_SECRET")}
+    environ["HOTLINE_SECRET_ID"] = source.secret_id
+    return Settings.from_environ(environ, secret_source=lambda _id, _region: source)
+
+
+def test_tenant_webhook_on_a_deployed_stage_never_reads_the_platform_secret() -> None:
+    # given a deployed stage whose platform secrets live in Secrets Manager
+    source = CountingSource()
+    gate = WebhookGate(_deployed_settings(source), FakeTenants())
+    params = {"AccountSid": SUB_SID, "CallSid": "CA1", "From": "+15550001111"}
+    # when a tenant's subaccount signs a webhook
+    hook = gate.verify("/twilio/voice", [], params, _signed(SUB_TOKEN, "/twilio/voice", params))
+    # then it is verified with the tenant's token and the secret was never read
+    assert hook.tenant is not None
+    assert source.reads == 0
+
+
+def test_platform_webhook_on_a_deployed_stage_reads_the_secret_once() -> None:
+    source = CountingSource()
+    gate = WebhookGate(_deployed_settings(source), FakeTenants())
+    params = {"AccountSid": TEST_ENV["TWILIO_ACCOUNT_SID"], "CallSid": "CA1"}
+    sig = _signed(TEST_ENV["TWILIO_AUTH_TOKEN"], "/twilio/voice", params)
+    assert gate.verify("/twilio/voice", [], params, sig).tenant is None
+    assert gate.verify("/twilio/voice", [], params, sig).tenant is None
+    assert source.reads == 1
