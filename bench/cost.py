@@ -2,10 +2,12 @@
 
     .venv/bin/python -m bench.cost [--calls N]
 
-Runs the journey of ``bench/journey.py`` (DynamoDB Local, the app on Chalice's local
-server and the carrier simulator, in this process): a caller dials the demo number,
-presses 2, waits, an agent accepts and is bridged, both hang up, the agent wraps up.
-The first call warms the caches and is reported apart; the next N are measured.
+Runs the journey of ``bench/call_stack.py`` (DynamoDB Local, the app on Chalice's local
+server and the carrier simulator, in this process), as ``bench/journey.py`` does: a caller
+dials the demo number, presses 2, waits; the agent accepts and answers on their browser
+phone (a device registered with the simulator), caller and agent meet in the task's
+conference, the caller hangs up, the agent wraps up. The first call warms the caches and
+is reported apart; the next N are measured.
 
 Measured, per call:
 - DynamoDB read and write request units: a botocore event hook sets
@@ -26,9 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import sys
-import tempfile
 import threading
 import time
 import weakref
@@ -40,8 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from devtools.ddblocal import free_port  # noqa: E402
-from devtools.stack import PLATFORM_ACCOUNT_SID, PLATFORM_AUTH_TOKEN, StackConfig  # noqa: E402
+from bench.call_stack import call_stack, one_call  # noqa: E402
 
 REGION = "us-east-1"
 # List prices, US East (N. Virginia), USD; see docs/cost.md for the sources.
@@ -58,6 +57,7 @@ PRICES = {
 }
 BUDGET_PER_1000 = 0.04  # DESIGN.md: platform cost under $0.04 per 1,000 calls
 SWEEP_SECONDS = 55.0    # routing_sweep: sweeps for ~50 s of each minute (schedule.py)
+SETTLE_SECONDS = 0.5  # the last status callbacks land before a call is measured
 READ_OPERATIONS = {"GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems"}
 
 
@@ -172,29 +172,6 @@ class Meter:
         return usage
 
 
-def one_call(phone: Any, agent: Any, device_id: str, number: str, caller: str) -> None:
-    """bench/journey.py's call, with the agent's browser (a registered Voice SDK device in
-    the simulator) answering the client leg that accepting rings."""
-    call = phone.call(caller, number)
-    phone.wait_for_text(call, "press 2")
-    phone.press(call, "2")
-    phone.wait_for_call(call, lambda c: c.get("queue"), what="queued")
-    agent.ok("PUT", "/api/me/activity", {"activity": "available"})
-    offer = phone.wait_for(lambda: next(iter(agent.ok("GET", "/api/me/reservations")[
-        "reservations"]), None), what="an offer")
-    agent.ok("POST", f"/api/reservations/{offer['id']}/accept")
-    phone.accept(device_id)
-    # Hotline bridges in a conference: the caller joins it, the agent's leg is live
-    phone.wait_for_event(call, "conference", event="join")
-    phone.wait_for(lambda: phone.device(device_id)["active"], what="the agent on the call")
-    phone.hangup(call)
-    phone.wait_ended(call)
-    task = phone.wait_for(lambda: next((t for t in agent.ok("GET", "/api/me/tasks")["tasks"]
-                                        if t["status"] == "wrapping"), None), what="wrap-up")
-    agent.ok("POST", f"/api/tasks/{task['id']}/wrapup",
-             {"disposition": "Resolved", "notes": "bench"})
-
-
 def lambda_memory_mb() -> int:
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
     return int(config.get("lambda_memory_size", 128))
@@ -296,72 +273,27 @@ def print_report(cold: Usage, measured: Usage, calls: int, memory_mb: int,
           f"(vs Connect's ${PRICES['connect_voice_per_min']}/min)")
 
 
-def agent_device(phone: Any, demo: Any) -> str:
-    """Register the agent's browser phone (client:<user id>) in the tenant's account."""
-    from chalicelib.wiring import get_tenant_repository
-
-    tenants = get_tenant_repository()
-    user = tenants.user_by_email(demo.agent_emails[0])
-    tenant = tenants.get(demo.tenant_id)
-    return str(phone.register(tenant.twilio_account_sid, user.user_id))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=3, help="measured calls (default 3)")
     args = parser.parse_args()
 
-    from devtools.ddblocal import DynamoDBLocal
-
-    work = Path(tempfile.mkdtemp(prefix="hotline-cost-"))
-    config = StackConfig(app_port=free_port(), sim_port=free_port(), ddb_port=free_port(),
-                         data_dir=None, log_dir=work, table_prefix="cost", time_scale=0.1)
-    ddb = DynamoDBLocal(config.ddb_port)
-    ddb.start()
-    os.environ.update(config.environ())
-    from chalice.config import Config
-    from chalice.local import create_local_server
-
-    from chalicelib.adapters.dynamo.tables import create_all
-    from chalicelib.config import Settings
-    from sim.client import SimClient
-    from sim.server import start_simulator
-
-    create_all(Settings.from_environ(config.environ()))
-    import app
-
     meter = Meter()
-    meter.install()
-    meter.wrap_dispatch()
-    server = create_local_server(app.app, Config(chalice_stage="local"), "127.0.0.1",
-                                 config.app_port)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    sim = start_simulator(config.sim_port, None, PLATFORM_ACCOUNT_SID, PLATFORM_AUTH_TOKEN,
-                          config.time_scale)
-    try:
-        from devtools.seed import seed_demo
-        from tests.stack import Api
-
-        demo = seed_demo()
-        phone = SimClient(sim.url, timeout=30)
-        agent = Api(config.app_url).login(demo.agent_emails[0], demo.password_agent)
-        device_id = agent_device(phone, demo)
-        meter.take()  # seeding and login are not part of a call
-        one_call(phone, agent, device_id, demo.number, "+16285550100")
-        time.sleep(0.5)
+    with call_stack("cost") as stack:
+        meter.install()
+        meter.wrap_dispatch()
+        meter.take()  # seeding, login and the device are not part of a call
+        one_call(stack, "+16285550100")
+        time.sleep(SETTLE_SECONDS)
         cold = meter.take()
         measured = Usage()
         callers = [f"+162855501{n:02d}" for n in range(1, args.calls + 1)]
         for caller in callers:
-            one_call(phone, agent, device_id, demo.number, caller)
-            time.sleep(0.5)  # the last status callbacks land
+            one_call(stack, caller)
+            time.sleep(SETTLE_SECONDS)  # the last status callbacks land
             measured.add(meter.take())
         print_report(cold, measured, args.calls, lambda_memory_mb(),
-                     billed_minutes(phone, demo.number, callers))
-    finally:
-        sim.stop()
-        server.shutdown()
-        ddb.stop()
+                     billed_minutes(stack.phone, stack.demo.number, callers))
     return 0
 
 

@@ -34,7 +34,7 @@ def install() -> None:
             calls[operation] += 1
         return original(client, operation, params)
 
-    BaseClient._make_api_call = counting  # type: ignore[method-assign]
+    BaseClient._make_api_call = counting
     _installed = True
 
 

@@ -21,10 +21,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from chalicelib.adapters.twilio.twiml import render_voice  # noqa: E402
+from chalicelib.config import Settings  # noqa: E402
 from chalicelib.domain.flows.engine import FlowEngine, Trigger  # noqa: E402
 from chalicelib.domain.flows.model import parse_flow  # noqa: E402
 from chalicelib.domain.flows.ports import HttpResponse  # noqa: E402
 from chalicelib.domain.flows.runtime import FlowEnvironment  # noqa: E402
+from chalicelib.services.voice import VoiceUrls  # noqa: E402
 
 REAL = ROOT / "tests" / "fixtures" / "studio-flows" / "real"
 ALL_WEEK = {d: [["00:00", "24:00"]] for d in ("mon", "tue", "wed", "thu", "fri", "sat",
@@ -35,20 +37,19 @@ DATA = json.dumps({"event_type": "REMIND", "patient_first_name": "Ann",
                    "provider_last_name": "Lee", "appointment_location": "Main St",
                    "provider_callback_phone": "555-0100", "appointment_id": "A1"})
 
+# The app's own callback URLs (what a webhook renders), for a made-up public base URL.
+SETTINGS = Settings.from_environ({
+    "HOTLINE_STAGE": "bench", "PUBLIC_BASE_URL": "https://hotline.example.com/api",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "bench-token",
+    "HOTLINE_JWT_SECRET": "bench-secret-bench-secret-bench-secret!!"})
+URLS = VoiceUrls(SETTINGS, step=1, tenant_id="tn_bench")
+
 
 class InstantHttp:
     def request(self, method: str, url: str, *, headers: Mapping[str, str],
                 body: bytes | None, content_type: str | None,
                 timeout: float) -> HttpResponse:
         return HttpResponse(200, '{"readable_datetime": "Monday at 10am"}', "application/json")
-
-
-class Urls:
-    def resume(self, widget: str) -> str:
-        return f"https://hotline.example.com/api/twilio/voice/resume/{widget}"
-
-    def queue_wait(self, task_id: str) -> str:
-        return f"https://hotline.example.com/api/twilio/voice/queue/{task_id}"
 
 
 def appointments(rounds: int) -> tuple[int, float]:
@@ -74,11 +75,11 @@ def ivr_webhooks(rounds: int) -> list[float]:
     for _ in range(rounds):
         started = time.perf_counter()
         first = engine.start(flow, Trigger("incomingCall", call), ENV, flow_id="F", revision=1)
-        render_voice(first.verbs, Urls())
+        render_voice(first.verbs, URLS)
         samples.append(time.perf_counter() - started)
         started = time.perf_counter()
         second = engine.resume(flow, first.context, "menu", {"Digits": "2"}, ENV)
-        render_voice(second.verbs, Urls())
+        render_voice(second.verbs, URLS)
         samples.append(time.perf_counter() - started)
     return samples
 
