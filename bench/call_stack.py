@@ -86,8 +86,8 @@ def call_stack(prefix: str, *, time_scale: float = 0.1,
         ddb.stop()
 
 
-def one_call(stack: CallStack, caller: str) -> str:
-    """One whole call of the foundation journey; returns the caller's call sid."""
+def one_call(stack: CallStack, caller: str) -> tuple[str, str]:
+    """One whole call of the foundation journey: (the caller's call sid, the agent's leg)."""
     phone, agent = stack.phone, stack.agent
     call = phone.call(caller, stack.demo.number)
     phone.wait_for_text(call, "press 2")
@@ -109,4 +109,4 @@ def one_call(stack: CallStack, caller: str) -> str:
                                         if t["status"] == "wrapping"), None), what="wrap-up")
     agent.ok("POST", f"/api/tasks/{task['id']}/wrapup",
              {"disposition": "Resolved", "notes": "bench"})
-    return call
+    return call, leg

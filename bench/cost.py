@@ -192,16 +192,14 @@ def platform_cost(usage: Usage, calls: int, memory_mb: int) -> dict[str, float]:
     }
 
 
-def billed_minutes(phone: Any, number: str, callers: list[str]) -> tuple[int, int]:
-    """Twilio bills each leg by the whole minute: (caller legs, agent client legs)."""
-    inbound = client = 0
-    for call in phone.calls():
-        minutes = max(1, math.ceil(int(call.get("duration") or 0) / 60))
-        if call.get("from") in callers and call.get("to") == number:
-            inbound += minutes
-        elif str(call.get("to", "")).startswith("client:"):
-            client += minutes
-    return inbound, client
+def billed_minutes(phone: Any, legs: list[tuple[str, str]]) -> tuple[int, int]:
+    """Twilio bills each leg by the whole minute: (caller legs, agent client legs) of the
+    measured calls, each given as (caller's call sid, agent's leg sid)."""
+    def minutes(sid: str) -> int:
+        return max(1, math.ceil(int(phone.get(sid).get("duration") or 0) / 60))
+
+    return (sum(minutes(caller) for caller, _ in legs),
+            sum(minutes(agent) for _, agent in legs))
 
 
 def print_report(cold: Usage, measured: Usage, calls: int, memory_mb: int,
@@ -287,13 +285,13 @@ def main() -> int:
         time.sleep(SETTLE_SECONDS)
         cold = meter.take()
         measured = Usage()
-        callers = [f"+162855501{n:02d}" for n in range(1, args.calls + 1)]
-        for caller in callers:
-            one_call(stack, caller)
+        legs = []
+        for n in range(1, args.calls + 1):
+            legs.append(one_call(stack, f"+162855501{n:02d}"))
             time.sleep(SETTLE_SECONDS)  # the last status callbacks land
             measured.add(meter.take())
         print_report(cold, measured, args.calls, lambda_memory_mb(),
-                     billed_minutes(stack.phone, stack.demo.number, callers))
+                     billed_minutes(stack.phone, legs))
     return 0
 
 
