@@ -50,8 +50,14 @@ class SimCall extends Emitter {
 
   isMuted() { return this._muted; }
 
-  _act(what, body) {
-    return this.device._send("POST", `/${what}`, body);
+  // A poll that overlaps an action may describe the device before it: it is dropped.
+  async _act(what, body) {
+    this.device.epoch += 1;
+    try {
+      return await this.device._send("POST", `/${what}`, body);
+    } finally {
+      this.device.epoch += 1;
+    }
   }
 
   async accept() {
@@ -100,6 +106,7 @@ export class SimDevice extends Emitter {
     this.calls = new Map(); // call_sid -> SimCall
     this._state = "unregistered";
     this._timer = null;
+    this.epoch = 0; // bumped by every call action
   }
 
   get state() { return this._state; }
@@ -150,8 +157,10 @@ export class SimDevice extends Emitter {
   }
 
   async _poll() {
+    const epoch = this.epoch;
     try {
-      this._sync(await this._send("GET", ""));
+      const view = await this._send("GET", "");
+      if (epoch === this.epoch) this._sync(view);
     } catch (error) {
       this.emit("error", error);
     }
