@@ -1,7 +1,8 @@
 """Copy the browser bundles the pages load from npm's node_modules into chalicelib/web/vendor/.
 
 The pages take no code from a CDN: Twilio's Voice JS SDK (`@twilio/voice-sdk`, pinned in
-package.json) ships a browser bundle, `dist/twilio.min.js`, that defines `Twilio.Device`.
+package.json) ships a browser bundle, `dist/twilio.min.js`, that defines `Twilio.Device`;
+Chart.js (`chart.js`) ships `dist/chart.umd.min.js`, that defines `Chart` (the reports page).
 `./dev` runs this after `npm ci`; packaging runs it before zipping the Lambda. The vendor
 folder is git-ignored: it is rebuilt from the pinned package, never edited.
 
@@ -33,6 +34,9 @@ class Bundle:
 BUNDLES = (
     Bundle("@twilio/voice-sdk", "dist/twilio.min.js", "twilio.min.js"),
     Bundle("@twilio/voice-sdk", "LICENSE.md", "twilio-voice-sdk.LICENSE.md"),
+    # Chart.js's UMD bundle defines the global `Chart` (the reports page's charts).
+    Bundle("chart.js", "dist/chart.umd.min.js", "chart.umd.min.js"),
+    Bundle("chart.js", "LICENSE.md", "chartjs.LICENSE.md"),
 )
 
 
