@@ -84,7 +84,7 @@ def fallback(channel: str, exc: Exception | None = None) -> str:
 def _went_unserved(exc: HotlineError) -> bool:
     """Whether the caller got the fallback because Hotline failed (not because the
     number is not in service, or another delivery of the event is still answering it)."""
-    from chalicelib.adapters.dynamo.idempotency_repository import EventInProgress
+    from chalicelib.domain.webhooks import EventInProgress
 
     return not isinstance(exc, NotInService | Forbidden | EventInProgress)
 

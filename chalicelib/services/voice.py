@@ -124,7 +124,7 @@ class VoiceService(WebhookService):
         routing's part as an outbox item, which runs right after (or in the sweep, if
         this Lambda dies first). A call with no CRM row is claimed without that write.
         """
-        from chalicelib.adapters.dynamo.idempotency_repository import StaleWrite
+        from chalicelib.domain.webhooks import StaleWrite
 
         call_sid = hook.require("CallSid")
         status = hook.require("CallStatus")

@@ -103,7 +103,7 @@ class WebhookClaims:
     def run(self, key: str, handler: Callable[[], str], *, eager: bool = True,
             attempts: int = 3) -> str:
         """Run ``handler`` at most once per ``key``; a retry gets the first answer."""
-        from chalicelib.adapters.dynamo.idempotency_repository import (
+        from chalicelib.domain.webhooks import (
             AlreadyProcessed,
             EventInProgress,
             StaleWrite,
@@ -128,7 +128,7 @@ class WebhookClaims:
         raise Conflict(f"webhook {key} could not be applied")  # attempts == 0
 
     def _handle(self, claim: Claim, handler: Callable[[], str]) -> str:
-        from chalicelib.adapters.dynamo.idempotency_repository import AlreadyProcessed
+        from chalicelib.domain.webhooks import AlreadyProcessed
 
         try:
             body = handler()
@@ -153,7 +153,7 @@ class WebhookClaims:
     def _replay_if_answered(self, key: str) -> None:
         """A handler that failed before claiming (a retried final flow step finds its
         flow ended): if an earlier delivery answered this event, replay that answer."""
-        from chalicelib.adapters.dynamo.idempotency_repository import (
+        from chalicelib.domain.webhooks import (
             COMPLETED,
             AlreadyProcessed,
             EventInProgress,
@@ -175,7 +175,7 @@ class WebhookClaims:
 
     def _await(self, key: str) -> str:
         """Wait up to ``wait_seconds`` for the other delivery's answer."""
-        from chalicelib.adapters.dynamo.idempotency_repository import (
+        from chalicelib.domain.webhooks import (
             COMPLETED,
             EventInProgress,
         )

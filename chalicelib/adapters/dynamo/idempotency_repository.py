@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
@@ -34,36 +33,14 @@ from chalicelib.adapters.dynamo.errors import (
 from chalicelib.adapters.dynamo.models.idempotency import IdempotencyModel
 from chalicelib.config import Settings
 from chalicelib.domain.errors import Conflict
-
-COMPLETED = "COMPLETED"
-INPROGRESS = "INPROGRESS"
-
-
-class AlreadyProcessed(Conflict):
-    """This webhook was handled before; ``response`` is what was answered then."""
-
-    def __init__(self, key: str, response: str | None) -> None:
-        super().__init__(f"webhook {key} was already handled")
-        self.response = response
-
-
-class EventInProgress(Conflict):
-    """Another delivery of this webhook holds a live claim and has not answered yet."""
-
-    def __init__(self, key: str) -> None:
-        super().__init__(f"webhook {key} is being handled by another delivery")
-
-
-class StaleWrite(Conflict):
-    """The step's own writes lost a race (another event moved the same execution)."""
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    status: str
-    response: str | None
-    in_progress_until: float | None
-
+from chalicelib.domain.webhooks import (
+    COMPLETED,
+    INPROGRESS,
+    AlreadyProcessed,
+    EventInProgress,
+    StaleWrite,
+    StoredEvent,
+)
 
 Stage = Callable[[TransactWrite], None]
 

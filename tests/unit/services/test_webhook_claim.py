@@ -8,14 +8,14 @@ from typing import Any
 
 import pytest
 
-from chalicelib.adapters.dynamo.idempotency_repository import (
+from chalicelib.domain.errors import Unavailable
+from chalicelib.domain.webhooks import (
     COMPLETED,
     INPROGRESS,
     AlreadyProcessed,
     EventInProgress,
     StaleWrite,
 )
-from chalicelib.domain.errors import Unavailable
 from chalicelib.services.webhook_claim import WebhookClaims, current_claim
 
 
