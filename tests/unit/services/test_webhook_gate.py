@@ -117,7 +117,25 @@ def test_a_long_speech_result_keeps_the_key_short() -> None:
     hook = Webhook(account_sid=SUB_SID, tenant=None,
                    params={"CallSid": "CA9", "SpeechResult": "words " * 1000},
                    path="/twilio/voice/flow")
+    assert len(hook.idempotency_key) < 200 and "words" not in hook.idempotency_key
+
+
+def test_a_long_callback_query_keeps_the_key_short() -> None:
+    hook = Webhook(account_sid=SUB_SID, tenant=None, params={"CallSid": "CA9"},
+                   query={"w": "x" * 2000}, path="/twilio/voice/flow")
     assert len(hook.idempotency_key) < 200 and "sha256=" in hook.idempotency_key
+
+
+def test_what_the_caller_typed_or_said_stays_out_of_the_logged_key() -> None:
+    # given a caller who keys in a card number, and one who speaks their phone number
+    def key(**fields: str) -> str:
+        return Webhook(account_sid=SUB_SID, tenant=None, params={"CallSid": "CA9", **fields},
+                       query={"w": "menu"}, path="/twilio/voice/flow").idempotency_key
+
+    typed, said = key(Digits="4111111111111111"), key(SpeechResult="four one five 555 0123")
+    # then neither value is in the key (it is logged and stored), yet events stay distinct
+    assert "4111111111111111" not in typed and "555" not in said
+    assert typed == key(Digits="4111111111111111") != key(Digits="4111111111111112")
 
 
 class CountingSource:
