@@ -1,30 +1,15 @@
-"""Outbound carrier actions through Twilio's REST API, with errors translated once."""
+"""Outbound carrier actions through Twilio's REST API (errors: adapters/twilio/errors.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
+from chalicelib.adapters.twilio.errors import twilio_call
 from chalicelib.adapters.twilio.rest import twilio_client
 from chalicelib.config import Settings
-from chalicelib.domain.errors import InvalidInput, Unavailable
+from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.domain.identity import Tenant
-
-
-@contextmanager
-def carrier_call(action: str) -> Iterator[None]:
-    """Twilio's REST errors become domain errors: 4xx InvalidInput, the rest Unavailable."""
-    from twilio.base.exceptions import TwilioException, TwilioRestException
-
-    try:
-        yield
-    except TwilioRestException as exc:
-        if 400 <= exc.status < 500 and exc.status != 429:
-            raise InvalidInput(f"{action}: the carrier refused it ({exc.msg})") from exc
-        raise Unavailable(f"{action}: the carrier failed ({exc.status})") from exc
-    except (TwilioException, OSError) as exc:
-        raise Unavailable(f"{action}: the carrier could not be reached") from exc
 
 
 class TwilioCarrier:
@@ -40,15 +25,17 @@ class TwilioCarrier:
                                tenant.twilio_auth_token)
 
     def send_message(self, tenant: Tenant, from_: str, to: str, body: str,
-                     media_urls: tuple[str, ...] = ()) -> str:
-        with carrier_call("send message"):
+                     media_urls: tuple[str, ...] = (),
+                     status_callback: str | None = None) -> str:
+        with twilio_call("send message"):
             message = self._client(tenant).messages.create(
-                from_=from_, to=to, body=body, media_url=list(media_urls) or None)
+                from_=from_, to=to, body=body, media_url=list(media_urls) or None,
+                status_callback=status_callback)
         return str(message.sid)
 
     def place_call(self, tenant: Tenant, from_: str, to: str, url: str, timeout: int = 60,
                    status_callback: str | None = None) -> str:
-        with carrier_call("place call"):
+        with twilio_call("place call"):
             call = self._client(tenant).calls.create(
                 from_=from_, to=to, url=url, timeout=timeout,
                 status_callback=status_callback)
@@ -64,7 +51,7 @@ class TwilioAccounts:
         self.client_for = client_for
 
     def create_subaccount(self, friendly_name: str) -> tuple[str, str]:
-        with carrier_call("create subaccount"):
+        with twilio_call("create subaccount"):
             account = self.client_for(self.settings).api.v2010.accounts.create(
                 friendly_name=friendly_name[:64])
         return str(account.sid), str(account.auth_token)
@@ -73,13 +60,18 @@ class TwilioAccounts:
                    area_code: str | None, voice_url: str, sms_url: str,
                    status_callback: str) -> str:
         client = self.client_for(self.settings, account_sid, auth_token)
-        with carrier_call("search numbers"):
-            search = client.available_phone_numbers(country).local.list(
-                area_code=area_code or None, sms_enabled=True, voice_enabled=True, limit=1)
+        try:
+            with twilio_call("search numbers"):
+                search = client.available_phone_numbers(country).local.list(
+                    area_code=area_code or None, sms_enabled=True, voice_enabled=True,
+                    limit=1)
+        except NotFound as exc:  # Twilio answers 404 for a country it has no numbers in
+            raise InvalidInput(f"no phone numbers are sold in {country!r}",
+                               path="country") from exc
         if not search:
             raise InvalidInput("no phone number is available there; try another area code",
                                path="area_code")
-        with carrier_call("buy number"):
+        with twilio_call("buy number"):
             bought = client.incoming_phone_numbers.create(
                 phone_number=search[0].phone_number, voice_url=voice_url, voice_method="POST",
                 sms_url=sms_url, sms_method="POST", status_callback=status_callback,
@@ -89,8 +81,8 @@ class TwilioAccounts:
     def release_number(self, account_sid: str, auth_token: str, number: str) -> None:
         """Give a bought number back (a signup that failed after buying it)."""
         client = self.client_for(self.settings, account_sid, auth_token)
-        with carrier_call("find number"):
+        with twilio_call("find number"):
             owned = client.incoming_phone_numbers.list(phone_number=number, limit=20)
         for found in owned:
-            with carrier_call("release number"):
+            with twilio_call("release number"):
                 client.incoming_phone_numbers(found.sid).delete()

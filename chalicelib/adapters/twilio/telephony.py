@@ -2,8 +2,9 @@
 customer to call back; end a leg; ask a call's status; move a caller into a conference
 and change its participants) and the queue's TwiML.
 
-Twilio's errors become domain errors here, in one place: throttling, server errors and
-network failures are ``Unavailable``; a call Twilio does not know is ``NotFound``.
+Twilio's errors become domain errors through ``adapters/twilio/errors.py``: throttling,
+server errors and network failures are ``Unavailable``; a call Twilio does not know is
+``NotFound``.
 """
 
 from __future__ import annotations
@@ -11,24 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from chalicelib.adapters.twilio.errors import twilio_call
 from chalicelib.config import Settings
-from chalicelib.domain.errors import HotlineError, InvalidInput, NotFound, Unavailable
+from chalicelib.domain.errors import InvalidInput, NotFound
 from chalicelib.domain.routing import callflow as cf
 
 Credentials = Callable[[str], tuple[str, str]]
-
-
-def _translated(action: str, exc: Exception) -> HotlineError:
-    from twilio.base.exceptions import TwilioRestException
-
-    if isinstance(exc, TwilioRestException):
-        status = int(exc.status or 0)
-        if status == 404:
-            return NotFound(f"{action}: Twilio does not know it")
-        if status == 429 or status >= 500:
-            return Unavailable(f"{action}: Twilio answered {status}")
-        return InvalidInput(f"{action}: Twilio refused it ({status}: {exc.msg})")
-    return Unavailable(f"{action}: Twilio could not be reached ({type(exc).__name__})")
 
 
 class TwilioTelephony:
@@ -46,47 +35,37 @@ class TwilioTelephony:
 
     def place_call(self, tenant_id: str, *, to: str, from_: str, url: str,
                    status_callback: str, timeout: int) -> str:
-        try:
+        with twilio_call("placing a call"):
             call = self._client(tenant_id).calls.create(
                 to=to, from_=from_, url=url, method="POST", status_callback=status_callback,
                 status_callback_method="POST", timeout=timeout)
-        except Exception as exc:
-            raise _translated("placing a call", exc) from exc
         return str(call.sid)
 
     def end_call(self, tenant_id: str, call_sid: str) -> None:
         try:
-            self._client(tenant_id).calls(call_sid).update(status="completed")
-        except Exception as exc:
-            error = _translated("ending a call", exc)
-            if isinstance(error, NotFound | InvalidInput):
-                return  # already over: Twilio refuses to end a completed call
-            raise error from exc
+            with twilio_call("ending a call"):
+                self._client(tenant_id).calls(call_sid).update(status="completed")
+        except (NotFound, InvalidInput):
+            return  # already over: Twilio refuses to end a completed call
 
     def call_status(self, tenant_id: str, call_sid: str) -> str | None:
         try:
-            return str(self._client(tenant_id).calls(call_sid).fetch().status)
-        except Exception as exc:
-            error = _translated("reading a call", exc)
-            if isinstance(error, NotFound):
-                return None
-            raise error from exc
+            with twilio_call("reading a call"):
+                return str(self._client(tenant_id).calls(call_sid).fetch().status)
+        except NotFound:
+            return None
 
     # --- conferences (agent calls: hold, mute, transfer, monitoring) ----------------
     def redirect_call(self, tenant_id: str, call_sid: str, url: str) -> None:
         """Calls update: the call leaves whatever it is doing (a queue) for ``url``'s TwiML."""
-        try:
+        with twilio_call("redirecting a call"):
             self._client(tenant_id).calls(call_sid).update(url=url, method="POST")
-        except Exception as exc:
-            raise _translated("redirecting a call", exc) from exc
 
     def conference_sid(self, tenant_id: str, name: str) -> str | None:
         """The SID of the live conference named ``name`` (None: not started, or over)."""
-        try:
+        with twilio_call("finding a conference"):
             found = self._client(tenant_id).conferences.list(
                 friendly_name=name, status="in-progress", limit=1)
-        except Exception as exc:
-            raise _translated("finding a conference", exc) from exc
         return str(found[0].sid) if found else None
 
     def add_participant(self, tenant_id: str, conference: str, *, from_: str, to: str,
@@ -99,14 +78,12 @@ class TwilioTelephony:
         options: dict[str, Any] = {}
         if coaching and call_sid_to_coach:
             options.update(coaching=True, call_sid_to_coach=call_sid_to_coach)
-        try:
+        with twilio_call("adding a participant"):
             participant = self._client(tenant_id).conferences(conference).participants.create(
                 from_=from_, to=to, label=label, timeout=timeout, muted=muted, beep="false",
                 start_conference_on_enter=True, end_conference_on_exit=end_conference_on_exit,
                 status_callback=status_callback, status_callback_method="POST",
                 status_callback_event=["answered", "completed"], **options)
-        except Exception as exc:
-            raise _translated("adding a participant", exc) from exc
         return str(participant.call_sid)
 
     def update_participant(self, tenant_id: str, conference_sid: str, call_sid: str, *,
@@ -132,21 +109,18 @@ class TwilioTelephony:
             changes.update(announce_url=announce_url, announce_method="POST")
         if end_conference_on_exit is not None:
             changes["end_conference_on_exit"] = end_conference_on_exit
-        try:
+        with twilio_call("changing a participant"):
             self._client(tenant_id).conferences(conference_sid).participants(
                 call_sid).update(**changes)
-        except Exception as exc:
-            raise _translated("changing a participant", exc) from exc
 
     def remove_participant(self, tenant_id: str, conference_sid: str, call_sid: str) -> None:
         """Participant delete: the leg leaves the conference (already gone is fine)."""
         try:
-            self._client(tenant_id).conferences(conference_sid).participants(call_sid).delete()
-        except Exception as exc:
-            error = _translated("removing a participant", exc)
-            if isinstance(error, NotFound):
-                return
-            raise error from exc
+            with twilio_call("removing a participant"):
+                self._client(tenant_id).conferences(conference_sid).participants(
+                    call_sid).delete()
+        except NotFound:
+            return
 
 
 def tenant_credentials(directory: Any, settings: Settings) -> Credentials:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.adapters.twilio.carrier import carrier_call
+from chalicelib.adapters.twilio.errors import twilio_call
 from chalicelib.adapters.twilio.rest import twilio_client
 from chalicelib.config import Settings
 from chalicelib.domain.calls.voice import VoiceCredentials
@@ -39,9 +39,9 @@ class TwilioVoiceSetup:
     def create(self, tenant: Tenant, voice_url: str) -> VoiceCredentials:
         client = self.client_for(self.settings, tenant.twilio_account_sid,
                                  tenant.twilio_auth_token)
-        with carrier_call("create the voice API key"):
+        with twilio_call("create the voice API key"):
             key = client.new_keys.create(friendly_name=f"Hotline voice {tenant.tenant_id}")
-        with carrier_call("create the TwiML App"):
+        with twilio_call("create the TwiML App"):
             app = client.applications.create(
                 friendly_name=f"Hotline desktop {tenant.tenant_id}", voice_url=voice_url,
                 voice_method="POST")
