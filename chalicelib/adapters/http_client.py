@@ -210,13 +210,13 @@ class UrllibHttp:
             parts = urlsplit(url)
             port = parts.port
         except ValueError as exc:
-            raise HttpFailure(f"bad URL {url!r}: {exc}") from exc
+            raise HttpFailure(f"bad URL {_redacted(url)}: {exc}") from exc
         scheme = parts.scheme.lower()
         if scheme not in ("http", "https"):
-            raise HttpFailure(f"only http and https URLs are allowed, not {url!r}")
+            raise HttpFailure(f"only http and https URLs are allowed, not {_redacted(url)}")
         host = parts.hostname
         if not host:
-            raise HttpFailure(f"the URL {url!r} has no host")
+            raise HttpFailure(f"the URL {_redacted(url)} has no host")
         port = port or (443 if scheme == "https" else 80)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         return scheme, host, port, path, self._checked_address(host, port, deadline)

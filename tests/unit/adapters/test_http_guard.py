@@ -269,6 +269,18 @@ def test_a_refusal_is_logged_with_its_reason(caplog):
     assert "secret" not in caplog.text
 
 
+@pytest.mark.parametrize("url", ["ftp://user:hunter2@example.com/x?api_key=hunter2",
+                                 "http:///nohost?api_key=hunter2",
+                                 "http://user:hunter2@example.com:99999/?api_key=hunter2"])
+def test_a_refused_url_keeps_its_credentials_and_query_out_of_the_error_and_log(url, caplog):
+    # given a flow URL carrying a password and an API key, refused before connecting
+    with (caplog.at_level("WARNING", logger="chalicelib.adapters.http_client"),
+          pytest.raises(HttpFailure) as refused):
+        get(UrllibHttp(resolver=resolving({})), url)
+    # then neither the error (the flow's log) nor the warning shows them
+    assert "hunter2" not in refused.value.message and "hunter2" not in caplog.text
+
+
 # -- the setting -------------------------------------------------------------------
 
 BASE_ENV = {"PUBLIC_BASE_URL": "http://127.0.0.1:8000", "HOTLINE_JWT_SECRET": "s" * 32,
