@@ -66,6 +66,42 @@ def get_crm_service() -> CrmService:
     return CrmService(CrmRepository())
 
 
+# --- contacts (CRM) -----------------------------------------------------------------
+if TYPE_CHECKING:
+    from chalicelib.adapters.dynamo.contacts_repository import ContactsRepository
+    from chalicelib.services.contact_history import ContactHistory
+    from chalicelib.services.contact_import import ContactImport
+    from chalicelib.services.contacts import ContactsService
+
+
+@lru_cache(maxsize=1)
+def get_contacts_repository() -> ContactsRepository:
+    from chalicelib.adapters.dynamo.contacts_repository import ContactsRepository
+
+    return ContactsRepository(bound_settings())
+
+
+@lru_cache(maxsize=1)
+def get_contacts_service() -> ContactsService:
+    from chalicelib.services.contacts import ContactsService
+
+    return ContactsService(get_contacts_repository())
+
+
+@lru_cache(maxsize=1)
+def get_contact_history() -> ContactHistory:
+    from chalicelib.services.contact_history import ContactHistory
+
+    return ContactHistory(get_contacts_service(), get_contacts_repository())
+
+
+@lru_cache(maxsize=1)
+def get_contact_import() -> ContactImport:
+    from chalicelib.services.contact_import import ContactImport
+
+    return ContactImport(get_contacts_service(), get_contacts_repository())
+
+
 def reset() -> None:
     """Forget every built service (tests that change settings)."""
     get_settings.cache_clear()

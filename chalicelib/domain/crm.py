@@ -23,6 +23,13 @@ class Contact:
     created_at: float = 0.0
     last_seen_at: float = 0.0
     interaction_count: int = 0
+    company: str | None = None
+    tags: tuple[str, ...] = ()
+    fields: dict[str, object] = field(default_factory=dict)  # the tenant's custom fields
+    merged_into: str | None = None  # set on a contact merged away: its survivor
+    merged_ids: tuple[str, ...] = ()  # on a survivor: every contact merged into it
+    imported_by: str | None = None  # the import job that wrote it
+    version: int = 0  # optimistic lock for edits that rewrite its search index
 
 
 @dataclass(frozen=True)

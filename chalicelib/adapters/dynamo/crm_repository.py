@@ -34,6 +34,10 @@ def _contact(model: ContactModel) -> Contact:
         name=model.name, email=model.email, notes=model.notes,
         created_at=float(model.created_at), last_seen_at=float(model.last_seen_at),
         interaction_count=int(model.interaction_count or 0),
+        company=model.company, tags=tuple(sorted(model.tags or ())),
+        fields=dict(model.fields or {}), merged_into=model.merged_into,
+        merged_ids=tuple(sorted(model.merged_ids or ())), imported_by=model.imported_by,
+        version=int(model.version or 0),
     )
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import (
+    JSONAttribute,
+    ListAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.adapters.dynamo.base import HotlineModel
@@ -25,6 +31,28 @@ class ContactModel(HotlineModel):
     created_at = NumberAttribute()
     last_seen_at = NumberAttribute()
     interaction_count = NumberAttribute(default=0)
+    company = UnicodeAttribute(null=True)
+    tags = UnicodeSetAttribute(null=True)
+    fields = JSONAttribute(null=True)  # the tenant's custom fields, by name
+    merged_into = UnicodeAttribute(null=True)
+    merged_ids = UnicodeSetAttribute(null=True)
+    imported_by = UnicodeAttribute(null=True)
+    version = NumberAttribute(null=True)
+
+
+class ContactIndexModel(HotlineModel):
+    """A tenant's contact search index and CRM records, in the tenant's own partition:
+    ``tok#<token>#<contact_id>`` (one per search token), ``settings#fields``,
+    ``merge#<survivor>#<merged>`` and ``import#<job_id>``."""
+
+    class Meta:
+        base_name = "contact-index"
+
+    tenant_id = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+    contact_id = UnicodeAttribute(null=True)
+    data = JSONAttribute(null=True)
+    created_at = NumberAttribute(null=True)
 
 
 class InteractionByContact(GlobalSecondaryIndex["InteractionModel"]):

@@ -1,0 +1,1 @@
+"""Contacts as the business's customer memory: search tokens, custom fields, CSV."""
