@@ -228,7 +228,8 @@ def get_tenant_admin():  # type: ignore[no-untyped-def]
 
     settings = bound_settings()
     return TenantAdmin(get_onboarding(), get_tenant_repository(), DynamoRateLimiter(),
-                       TokenSigner(settings.jwt_secret, settings.jwt_ttl_seconds))
+                       TokenSigner(settings.jwt_secret, settings.jwt_ttl_seconds),
+                       widget_keys=lambda tenant_id: get_chat_visitors().widget_key(tenant_id))
 
 
 @lru_cache(maxsize=1)
@@ -389,3 +390,33 @@ def get_voice_tokens():  # type: ignore[no-untyped-def]
     return VoiceTokens(get_tenant_repository(), TwilioVoiceSetup(settings),
                        CallUrls(settings.public_url), access_token,
                        sim_url=settings.twilio_api_base)
+
+
+@lru_cache(maxsize=1)
+def get_chat_visitors():  # type: ignore[no-untyped-def]
+    """The web chat widget's public side (services/chat, docs/chat.md)."""
+    import os
+
+    from chalicelib.adapters.dynamo.chat_repository import ChatRepository
+    from chalicelib.adapters.dynamo.rate_limiter import DynamoRateLimiter
+    from chalicelib.services.chat.tokens import VisitorTokens
+    from chalicelib.services.chat.visitor import ChatVisitors
+
+    settings = bound_settings()
+    routing, crm, threads = get_routing_service(), get_crm_service(), get_conversations()
+    return ChatVisitors(ChatRepository(), get_tenant_repository(), routing.store, routing,
+                        threads, threads.store, crm, crm.store, DynamoRateLimiter(),
+                        VisitorTokens(settings.jwt_secret),
+                        max_wait=float(os.environ.get(  # chalice local: short waits
+                            "HOTLINE_CHAT_WAIT_SECONDS",
+                            "5" if settings.stage == "local" else "20")))
+
+
+@lru_cache(maxsize=1)
+def get_chat_agents():  # type: ignore[no-untyped-def]
+    """The agent's side of web chat tasks; get_conversations() hands chat tasks to it."""
+    from chalicelib.adapters.dynamo.chat_repository import ChatRepository
+    from chalicelib.services.chat.agent import ChatAgents
+
+    routing, threads = get_routing_service(), get_conversations()
+    return ChatAgents(ChatRepository(), threads, threads.store, routing, routing.store)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Callable, Mapping
 from datetime import date, time
 from typing import Any, Protocol
 
-from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
+from chalicelib.domain.errors import Conflict, HotlineError, InvalidInput, NotFound
 from chalicelib.domain.flows.hours import DAYS, HoursInvalid, ranges, zone
 from chalicelib.domain.identity import PhoneNumber, Principal, Role, Tenant, User
 from chalicelib.services.onboarding import Onboarding
@@ -67,7 +68,8 @@ def check_holidays(raw: object) -> list[str]:
 
 class TenantAdmin:
     def __init__(self, onboarding: Onboarding, store: Store, limiter: Limiter,
-                 signer: Signer) -> None:
+                 signer: Signer, widget_keys: Callable[[str], str] | None = None) -> None:
+        self.widget_keys = widget_keys  # the web chat key, made on first use (services/chat)
         self.onboarding = onboarding
         self.store = store
         self.limiter = limiter
@@ -77,6 +79,11 @@ class TenantAdmin:
         self.limiter.hit(f"signup#{source}", SIGNUPS_PER_SOURCE, SIGNUP_WINDOW_SECONDS)
         done = self.onboarding.sign_up(body)
         owner = done.owner
+        if self.widget_keys is not None:
+            try:
+                self.widget_keys(done.tenant.tenant_id)
+            except HotlineError:  # GET /api/tenant makes it on first use instead
+                logging.getLogger("hotline.api").warning("widget key not made at signup")
         token = self.signer.issue(Principal(owner.tenant_id, owner.user_id, owner.role))
         return {"token": token, "user": owner.public(),
                 "tenant": {"id": done.tenant.tenant_id, "name": done.tenant.name,
@@ -95,7 +102,9 @@ class TenantAdmin:
                 "hours": profile.get("hours", {}), "holidays": profile.get("holidays", []),
                 "numbers": [{"number": n.number, "flow_id": n.flow_id,
                              "sms_flow_id": n.sms_flow_id}
-                            for n in self.store.numbers_of(tenant.tenant_id)]}
+                            for n in self.store.numbers_of(tenant.tenant_id)],
+                "widget_key": (self.widget_keys(tenant.tenant_id)
+                               if self.widget_keys is not None else None)}
 
     def update(self, who: Principal, body: dict[str, Any]) -> dict[str, Any]:
         """Change only the fields given, in one UpdateItem (no read-merge-write)."""

@@ -123,6 +123,30 @@ class TenantRepository:
             return stored
         return credentials
 
+    @dynamo_call("get widget key")
+    def widget_key(self, tenant_id: str) -> str | None:
+        """The tenant's public web chat widget key, if made yet."""
+        try:
+            model = TenantModel.get(tenant_id, attributes_to_get=["tenant_id", "widget_key"])
+        except TenantModel.DoesNotExist:
+            return None
+        return model.widget_key
+
+    def save_widget_key(self, tenant_id: str, key: str) -> str:
+        """Store it once (first writer wins); returns what is stored."""
+        try:
+            with translated("save widget key"):
+                TenantModel(tenant_id).update(
+                    actions=[TenantModel.widget_key.set(key)],
+                    condition=(TenantModel.tenant_id.exists()
+                               & TenantModel.widget_key.does_not_exist()))
+        except Conflict:
+            stored = self.widget_key(tenant_id)
+            if stored is None:
+                raise
+            return stored
+        return key
+
     @dynamo_call("update tenant settings")
     def update_settings(self, tenant_id: str, *, hours: Mapping[str, object] | None = None,
                         holidays: list[str] | None = None,

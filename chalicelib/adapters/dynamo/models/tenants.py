@@ -38,6 +38,7 @@ class TenantModel(HotlineModel):
     hours = JSONAttribute(null=True)
     holidays = JSONAttribute(null=True)
     voice = JSONAttribute(null=True)  # the Voice SDK's API key and TwiML App (domain/calls)
+    widget_key = UnicodeAttribute(null=True)  # the web chat widget's public key (services/chat)
     by_account = TenantByAccount()
 
 
