@@ -10,6 +10,7 @@ from chalice import Chalice
 from chalicelib.routes import (
     agent_api,
     auth_api,
+    conversations_api,
     chat_public,
     crm_api,
     flows_api,
@@ -43,4 +44,5 @@ app.register_blueprint(pages.bp)
 app.register_blueprint(openapi.bp)
 app.register_blueprint(voice_api.bp)
 app.register_blueprint(twilio_conference.bp)
+app.register_blueprint(conversations_api.bp)
 app.register_blueprint(chat_public.bp)

@@ -203,7 +203,37 @@ def get_voice_service():  # type: ignore[no-untyped-def]
 def get_messaging_service():  # type: ignore[no-untyped-def]
     from chalicelib.services.messaging import MessagingService
 
-    return MessagingService(get_webhook_parts())
+    return MessagingService(get_webhook_parts(), conversations=get_conversations())
+
+
+@lru_cache(maxsize=1)
+def get_voicemail():  # type: ignore[no-untyped-def]
+    """Voicemail tasks' audio and transcripts (services/conversations/voicemail.py)."""
+    from chalicelib.adapters.twilio.recordings import TwilioRecordings
+    from chalicelib.adapters.twilio.telephony import tenant_credentials
+    from chalicelib.services.conversations.voicemail import VoicemailService
+
+    settings = bound_settings()
+    crm = get_crm_service()
+    return VoicemailService(
+        get_routing_service(),
+        TwilioRecordings(settings, tenant_credentials(get_directory(), settings)),
+        record_transcript=lambda tenant_id, interaction_id, text: crm.record_outcome(
+            tenant_id, interaction_id, "voicemail", transcription=text))
+
+
+@lru_cache(maxsize=1)
+def get_conversations():  # type: ignore[no-untyped-def]
+    """SMS, WhatsApp and chat threads (services/conversations, docs/conversations.md)."""
+    from chalicelib.adapters.dynamo.conversation_repository import ConversationRepository
+    from chalicelib.adapters.dynamo.crm_repository import CrmRepository
+    from chalicelib.adapters.twilio.carrier import TwilioCarrier
+    from chalicelib.services.conversations.threads import ConversationService
+
+    settings = bound_settings()
+    return ConversationService(ConversationRepository(settings), get_routing_service(),
+                               TwilioCarrier(settings), get_outbox(), get_directory().get,
+                               settings.public_url, contacts=CrmRepository())
 
 
 @lru_cache(maxsize=1)

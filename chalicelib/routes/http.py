@@ -72,6 +72,7 @@ _current: ContextVar[Operation | None] = ContextVar("hotline_operation", default
 def error_response(exc: HotlineError) -> Response:
     status, code = next(((s, c) for kind, (s, c) in STATUS.items() if isinstance(exc, kind)),
                         (400, "error"))
+    code = getattr(exc, "error_code", None) or code  # a specific 4xx, e.g. "opted_out"
     body: dict[str, Any] = {"error": code, "message": exc.message}
     if isinstance(exc, InvalidInput) and exc.path:
         body["path"] = exc.path

@@ -17,3 +17,10 @@ def incoming_message() -> Response:
     service = get_messaging_service()
     return answer(bp.current_request, service.incoming_message, channel="sms", commits=True,
                   unserved=service.record_unserved)
+
+
+@bp.route("/twilio/sms/status", methods=["POST"], content_types=FORM)
+def message_status() -> Response:
+    from chalicelib.wiring import get_conversations
+
+    return answer(bp.current_request, get_conversations().on_status, channel="status")

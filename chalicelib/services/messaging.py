@@ -7,8 +7,11 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain.conversations import Message as ThreadMessage
+from chalicelib.domain.conversations import bare, keyword_of, media_from_form
+from chalicelib.domain.crm import contact_id_for
 from chalicelib.domain.errors import Conflict, HotlineError, NotFound, Unavailable
 from chalicelib.domain.flows.context import ExecutionContext, channel_of, conversation_id
 from chalicelib.domain.flows.verbs import Enqueue, Message
@@ -23,6 +26,9 @@ from chalicelib.services.flow_session import (
 )
 from chalicelib.services.webhook_gate import Webhook
 
+if TYPE_CHECKING:
+    from chalicelib.services.conversations.threads import ConversationService
+
 log = logging.getLogger("hotline.messaging")
 
 ENQUEUE_MESSAGE = "routing.enqueue_message"
@@ -35,9 +41,11 @@ def _overdue(context: ExecutionContext | None, now: float) -> bool:
 
 
 class MessagingService(WebhookService):
-    def __init__(self, parts: WebhookParts, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, parts: WebhookParts, clock: Callable[[], float] = time.time,
+                 conversations: ConversationService | None = None) -> None:
         super().__init__(parts)
         self.clock = clock
+        self.conversations = conversations
         self.outbox.register(ENQUEUE_MESSAGE, self._enqueue_item, at_most_once=False)
 
 
@@ -52,6 +60,10 @@ class MessagingService(WebhookService):
         tenant_id = line.tenant.tenant_id
         execution_id = conversation_id(sender, line.number.number)
         params = form_params(hook.params)
+        if self.conversations is not None:
+            held = self._to_agent(hook, line, execution_id)
+            if held is not None:
+                return held
         context, version = self.session.versioned_execution(tenant_id, execution_id)
         expired: list[Any] = []
         if _overdue(context, self.clock()):
@@ -75,7 +87,7 @@ class MessagingService(WebhookService):
                                        line.environment(), flow_id=flow_id or "",
                                        revision=revision)
         key = hook.idempotency_key
-        verbs, queued = self._hand_off(key, line, message_sid, sender, result.verbs)
+        verbs, queued = self._hand_off(key, line, hook, result.verbs)
         if self.report_failures(result, "sms", message_sid, sender, line.number.number):
             verbs = [*verbs, Message(APOLOGY)]
         reply = render_messaging(verbs)
@@ -132,10 +144,46 @@ class MessagingService(WebhookService):
             expired += 1
         return expired
 
-    def _hand_off(self, key: str, line: Line, message_sid: str, sender: str,
+    def _to_agent(self, hook: Webhook, line: Line, conversation: str) -> str | None:
+        """A message while an agent holds the conversation's task goes to that agent's
+        thread, not through the flow; STOP/START change consent (Twilio answers them
+        itself) and start no flow. None: the flow handles it."""
+        assert self.conversations is not None
+        from chalicelib.adapters.twilio.twiml import render_messaging
+
+        tenant_id, sender = line.tenant.tenant_id, hook.require("From")
+        body = hook.params.get("Body", "")
+        keyword = keyword_of(body)
+        if keyword is not None:
+            self.conversations.consent(tenant_id, line.number.number, sender, keyword)
+        task = self.conversations.active_task(tenant_id, conversation)
+        if task is None and keyword is None:
+            return None
+        reply = render_messaging([])
+        if task is not None:
+            self.conversations.add_inbound(task, self._message(hook, task, tenant_id))
+        self.commit_step(hook.idempotency_key, reply, [], [])
+        log.info("message %s from %s went to task %s", hook.params.get("MessageSid"),
+                 mask(sender), task.task_id if task else None)
+        return reply
+
+    def _message(self, hook: Webhook, task: Any, tenant_id: str) -> ThreadMessage:
+        from chalicelib.services.conversations.threads import thread_id_of
+
+        return ThreadMessage(
+            tenant_id=tenant_id, thread_id=thread_id_of(task),
+            message_id=hook.require("MessageSid"), direction="inbound",
+            author={"kind": "customer", "name": hook.params.get("ProfileName") or None},
+            body=hook.params.get("Body", ""), created_at=self.clock(), status="received",
+            media=media_from_form(dict(hook.params)))
+
+    def _hand_off(self, key: str, line: Line, hook: Webhook,
                   verbs: list[Any]) -> tuple[list[Any], list[OutboxItem]]:
         """send-to-flex on a conversation: a messaging task in Hotline's queue, created
-        after the commit (an outbox item)."""
+        after the commit (an outbox item), carrying the message that opens its thread."""
+        message_sid, sender = hook.require("MessageSid"), hook.require("From")
+        media = [{"url": m.url, "content_type": m.content_type}
+                 for m in media_from_form(dict(hook.params))]
         out: list[Any] = []
         items: list[OutboxItem] = []
         for index, verb in enumerate(verbs):
@@ -147,8 +195,11 @@ class MessagingService(WebhookService):
                 "conversation_id": conversation_id(sender, line.number.number),
                 "interaction_id": message_sid, "queue": verb.queue,
                 "priority": verb.priority, "timeout": verb.timeout,
-                "attributes": dict(verb.attributes), "contact": sender,
-                "business_number": line.number.number, "channel": channel_of(sender)}))
+                "attributes": {**dict(verb.attributes), "message_channel": channel_of(sender)},
+                "contact": sender,
+                "business_number": line.number.number, "channel": channel_of(sender),
+                "body": hook.params.get("Body", ""), "media": media, "at": self.clock(),
+                "profile_name": hook.params.get("ProfileName")}))
         return out, items
 
     def _enqueue_item(self, item: OutboxItem) -> str | None:
@@ -164,4 +215,26 @@ class MessagingService(WebhookService):
             log.warning("conversation from %s could not be queued: %s",
                         mask(p.get("contact")), exc.message)
             return None
+        if self.conversations is not None:
+            self._open_thread(item, task)
         return str(task.task_id)
+
+    def _open_thread(self, item: OutboxItem, task: Any) -> None:
+        """The task's thread, with the message that reached the agent as its first."""
+        from chalicelib.domain.conversations import Media
+        from chalicelib.services.conversations.threads import reply_address, thread_id_of
+
+        assert self.conversations is not None
+        p = item.payload
+        contact, channel = str(p.get("contact") or ""), str(p.get("channel") or "sms")
+        business = str(p.get("business_number") or "")
+        self.conversations.open_thread(
+            task, channel, contact_id_for(item.tenant_id, bare(contact)), contact,
+            reply_address(business, channel), conversation=str(p["conversation_id"]))
+        self.conversations.add_inbound(task, ThreadMessage(
+            tenant_id=item.tenant_id, thread_id=thread_id_of(task),
+            message_id=str(p["interaction_id"]), direction="inbound",
+            author={"kind": "customer", "name": p.get("profile_name") or None},
+            body=str(p.get("body") or ""), created_at=float(p.get("at") or self.clock()),
+            media=tuple(Media(str(m["url"]), str(m["content_type"]))
+                        for m in p.get("media") or [])))

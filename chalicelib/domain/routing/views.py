@@ -21,7 +21,22 @@ def agent_view(agent: Agent) -> dict[str, Any]:
 
 def task_view(task: Task, now: float | None = None) -> dict[str, Any]:
     """``now``: count a hold in progress into ``call.hold_seconds``."""
-    return {**_task_fields(task), **call_fields(task, now)}
+    return {**_task_fields(task), **call_fields(task, now), **channel_fields(task)}
+
+
+def channel_fields(task: Task) -> dict[str, Any]:
+    """A message task's thread (docs/conversations.md); a voicemail's recording."""
+    a = task.attributes
+    if task.kind.value == "message":
+        return {"conversation_id": str(a.get("thread_id") or task.task_id),
+                "channel": str(a.get("message_channel") or task.channel),
+                "message_count": int(a.get("message_count") or 0),
+                "last_message_at": a.get("last_message_at")}
+    if task.kind.value == "voicemail":
+        return {"recording_url": f"/api/tasks/{task.task_id}/recording",
+                "recording_duration": a.get("recording_duration"),
+                "transcript": a.get("transcript")}
+    return {}
 
 
 def call_fields(task: Task, now: float | None) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Every table's PynamoDB model. Importing this package registers them all."""
 
 from chalicelib.adapters.dynamo.models import (  # noqa: F401
+    conversations,
     chat,
     crm,
     flows,

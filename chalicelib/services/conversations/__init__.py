@@ -1,0 +1,1 @@
+"""Conversations: SMS, WhatsApp and chat threads for the agent (docs/conversations.md)."""
