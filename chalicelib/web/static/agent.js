@@ -1,11 +1,15 @@
 // The agent desktop: presence, the browser phone, incoming offers (ringing; missed ones
-// say so), the active call with its controls, wrap-up, outbound calls and the CRM card.
+// say so), every task the agent holds in a task list (a call, SMS/WhatsApp/chat threads,
+// voicemails), the selected task's panel with its own wrap-up, outbound calls, the CRM card.
 import { api, logOut, requireSession } from "./api.js";
 import { announce, el, replace } from "./dom.js";
-import { formatPhone } from "./format.js";
+import { channelName, formatPhone } from "./format.js";
 import { lookUp, renderCard } from "./crm.js";
-import { activeTasks, offerView, pendingOffers } from "./shapes.js";
-import { renderOffers } from "./offers.js";
+import { activeTasks, pendingOffers } from "./shapes.js";
+import { noteMissed, offerWho, renderOffers } from "./offers.js";
+import { renderCallStrip, renderTaskList } from "./task-list.js";
+import { Threads, bareNumber, isMessageTask } from "./thread.js";
+import { forgetRecordings } from "./voicemail.js";
 import { renderTask } from "./task.js";
 import { setUpPresence, showWork } from "./presence.js";
 import { startClock } from "./clock.js";
@@ -20,6 +24,8 @@ const page = {
   offers: document.getElementById("offers"),
   missed: document.getElementById("missed"),
   task: document.getElementById("task"),
+  taskList: document.getElementById("task-list"),
+  callStrip: document.getElementById("call-strip"),
   dialer: document.getElementById("dialer"),
   dialerCard: document.getElementById("dialer-card"),
   customer: document.getElementById("customer"),
@@ -33,8 +39,12 @@ const finished = new Set(); // tasks whose wrap-up this page is saving or saved
 let customerPhone = null;
 let customerCurrent = null; // the interaction in progress with that customer
 let lastOffers = [];
-let lastTask = null;
+let tasks = []; // every task the agent holds, as the last poll saw them
+let selectedId = null; // the task whose panel is on screen
+const selectWhenShown = new Set(); // tasks this page accepted: shown as soon as they appear
+let dispositions = null; // the tenant's (GET api/tenant), else task.js's default list
 let activity = "offline";
+const threads = new Threads(() => draw());
 const phone = new Phone({ onError: showError, onChange: showPhone });
 
 function showError(error) {
@@ -67,16 +77,32 @@ function showCustomer(number, current, fresh = false) {
     .catch((error) => { if (customerPhone === number) replace(page.customer, el("p", { class: "alert error" }, error.message)); });
 }
 
+const voiceTask = () => tasks.find((task) => task.channel === "voice") || null;
+const selectedTask = () => tasks.find((task) => task.id === selectedId) || null;
+
+function select(taskId) {
+  selectedId = taskId;
+  threads.markRead(taskId);
+  const task = selectedTask();
+  if (isMessageTask(task)) threads.load(task.id, selectedId).catch(() => {});
+  draw();
+  const panel = page.task.querySelector("#reply-body") || page.task.querySelector("button, select, textarea");
+  if (panel) panel.focus();
+}
+
 async function accept(offer) {
   handled.add(offer.id);
-  phone.expect(); // the agent's leg rings this browser next: answer it
+  const voice = offer.channel === "voice";
+  if (voice) phone.expect(); // the agent's leg rings this browser next: answer it
+  if (offer.taskId) selectWhenShown.add(offer.taskId);
   try {
     await api("POST", `api/reservations/${encodeURIComponent(offer.id)}/accept`);
-    announce(`Accepted the call from ${formatPhone(offer.caller)}. Connecting…`);
-    page.status.textContent = "Connecting…";
+    announce(voice ? `Accepted the call from ${formatPhone(offer.caller)}. Connecting…` : `Accepted the ${channelName(offer.channel)} from ${offerWho(offer)}.`);
+    page.status.textContent = voice ? "Connecting…" : `Accepted the ${channelName(offer.channel)} from ${offerWho(offer)}.`;
     showError(null);
   } catch (error) {
-    phone.cancelExpect();
+    if (voice) phone.cancelExpect();
+    selectWhenShown.delete(offer.taskId);
     showError(error);
   }
   await poll();
@@ -96,7 +122,7 @@ async function reject(offer) {
 
 // Outbound, from the dialpad or the CRM card: the agent's device rings and the page answers.
 async function placeCall(to, contactId = null) {
-  if (lastTask) { showError(new Error("Finish the current call before placing another.")); return; }
+  if (voiceTask()) { showError(new Error("Finish the current call before placing another.")); return; }
   if (!phone.registered) { showError(new Error("Set your status to Available to place calls.")); return; }
   phone.expect();
   try {
@@ -118,19 +144,19 @@ async function wrapUp(task, body) {
   } catch (error) {
     finished.delete(task.id);
     // Refused because the wrap-up ended meanwhile: keep what was typed where it shows.
-    if (!lastTask || lastTask.id !== task.id) {
+    if (!tasks.some((held) => held.id === task.id)) {
       keepDraft(task.id);
       page.task.dataset.key = "stale";
-      renderTask(page.task, lastTask, taskHandlers);
+      renderTask(page.task, selectedTask(), taskHandlers);
     }
     throw error;
   }
   forgetDraft(task.id);
   const kept = keptNotes();
   if (kept && kept.taskId === task.id) forgetKept();
-  page.status.textContent = "Wrap-up saved. You're ready for the next call.";
+  page.status.textContent = task.channel === "voice" ? "Wrap-up saved. You're ready for the next call." : "Wrap-up saved.";
   announce("Wrap-up saved.");
-  if (task.caller) showCustomer(task.caller, task.interactionId, true);
+  if (task.caller && task.id === selectedId) showCustomer(bareNumber(task.caller), task.interactionId, true);
   await poll();
 }
 
@@ -148,6 +174,16 @@ async function extendWrapup(task) {
 function hangUp() {
   phone.hangUp();
   announce("Call ended.");
+}
+
+// The call strip's hang-up, while another task is on screen.
+async function hangUpFromStrip(call) {
+  try {
+    await api("POST", `api/tasks/${encodeURIComponent(call.id)}/hangup`);
+    hangUp();
+    showError(null);
+  } catch (error) { showError(error); }
+  await poll();
 }
 
 // The task panel when there is no task: notes kept from an expired wrap-up, or the hint.
@@ -175,55 +211,82 @@ function idlePanel() {
     el("div", { class: "actions" }, addToContact, el("button", { class: "btn", type: "button", onclick: done }, "Dismiss")));
 }
 
-const taskHandlers = { onWrapup: wrapUp, onExtend: extendWrapup, onHangUp: hangUp, onChanged: () => poll(), empty: idlePanel };
+const taskHandlers = {
+  onWrapup: wrapUp, onExtend: extendWrapup, onHangUp: hangUp, onChanged: () => poll(), empty: idlePanel,
+  threads, dispositions: () => dispositions, onCall: (number) => placeCall(number),
+};
+const listView = {
+  unread: (id) => threads.unread(id),
+  names: (task) => threads.contactName(task.id),
+  onSelect: select,
+  onHangUp: hangUpFromStrip,
+};
 
-function missedNotice(offer, reason) {
-  const notice = el("div", { class: "alert warning missed", role: "status", "data-testid": "missed-offer" },
-    el("div", {}, el("strong", {}, `Missed: ${reason}`),
-      el("div", { class: "small" }, `Call from ${formatPhone(offer.caller)}${offer.queue ? ` · ${offer.queue}` : ""}`)),
-    el("button", { class: "btn small", type: "button", onclick: () => notice.remove() }, "Dismiss"));
-  page.missed.prepend(notice);
-  while (page.missed.childElementCount > 3) page.missed.lastElementChild.remove();
-}
+const CALL_STATUS = { assigned: "Connected", wrapping: "Call ended: wrap up to finish." };
 
-function noteMissed(offers, reservations) {
-  for (const old of lastOffers) {
-    if (offers.some((offer) => offer.id === old.id) || handled.has(old.id)) continue;
-    const after = reservations.map(offerView).find((item) => item.id === old.id);
-    const reason = after && ["canceled", "rescinded"].includes(after.status) ? "the caller hung up" : "the offer timed out";
-    missedNotice(old, reason);
-    announce(`Missed: ${reason}.`);
+// The task list, the call strip and the selected task's panel, from the last poll.
+function draw() {
+  const task = selectedTask();
+  const voice = voiceTask();
+  renderTaskList(page.taskList, tasks, { ...listView, selected: selectedId });
+  renderCallStrip(page.callStrip, voice && voice.id !== selectedId ? voice : null, listView);
+  if (renderTask(page.task, task, taskHandlers) && task) {
+    const said = CALL_STATUS[task.status];
+    if (task.channel === "voice") page.status.textContent = said;
+    else if (Object.values(CALL_STATUS).includes(page.status.textContent)) page.status.textContent = "";
+    if (task.status === "wrapping" && task.caller) showCustomer(bareNumber(task.caller), task.interactionId, true);
   }
 }
 
-function render(offers, tasks, reservations) {
+function choose(held) {
+  for (const task of held) {
+    if (tasks.some((old) => old.id === task.id)) continue;
+    // A call needs the agent now; a task this page accepted is what the agent asked for.
+    if (task.channel === "voice" || selectWhenShown.has(task.id)) {
+      selectedId = task.id;
+      selectWhenShown.delete(task.id);
+    }
+  }
+  if (!held.some((task) => task.id === selectedId)) {
+    const next = held.find((task) => task.channel === "voice") || held[0];
+    selectedId = next ? next.id : null;
+  }
+}
+
+function render(offers, held, reservations) {
   const arrived = offers.filter((offer) => !lastOffers.some((old) => old.id === offer.id));
-  noteMissed(offers, reservations);
+  noteMissed(page.missed, lastOffers, offers, reservations, handled);
   lastOffers = offers;
   renderOffers(page.offers, offers, { onAccept: accept, onReject: reject, cardFor });
-  if (offers.length) startRinging(`Incoming call · ${formatPhone(offers[0].caller)}`);
+  if (offers.length) startRinging(`Incoming ${channelName(offers[0].channel)} · ${offerWho(offers[0])}`);
   else stopRinging();
-  for (const offer of arrived) announce(`Incoming call from ${formatPhone(offer.caller)}.`);
+  for (const offer of arrived) announce(`Incoming ${channelName(offer.channel)} from ${offerWho(offer)}.`);
   if (arrived.length) {
     window.focus();
     const button = page.offers.querySelector(`[data-reservation="${CSS.escape(arrived[0].id)}"] .btn.accept`);
     if (button) button.focus();
   }
-  const task = tasks[0] || null;
-  if (lastTask && lastTask.status === "wrapping" && (!task || task.id !== lastTask.id) && !finished.has(lastTask.id)) {
-    if (keepDraft(lastTask.id)) page.task.dataset.key = "stale";
+  // A wrap-up that ended before it was saved keeps its notes.
+  for (const old of tasks) {
+    if (old.status !== "wrapping" || held.some((task) => task.id === old.id) || finished.has(old.id)) continue;
+    if (keepDraft(old.id) && old.id === selectedId) page.task.dataset.key = "stale";
   }
-  lastTask = task;
-  if (task && task.call && task.call.state === "ringing") phone.legRinging();
-  showWork(task ? (task.status === "wrapping" ? "wrapup" : "call") : null);
-  document.body.dataset.work = task ? task.status : "";
-  page.dialerCard.hidden = Boolean(task);
-  if (renderTask(page.task, task, taskHandlers) && task) {
-    page.status.textContent = task.status === "assigned" ? "Connected" : "Call ended: wrap up to finish.";
-    if (task.status === "wrapping") showCustomer(task.caller, task.interactionId, true);
-  }
-  const focus = task || offers[0];
-  if (focus) showCustomer(focus.caller, focus.interactionId);
+  choose(held);
+  tasks = held;
+  const ids = held.map((task) => task.id);
+  threads.keepOnly(ids);
+  forgetRecordings(ids);
+  threads.refresh(held.filter(isMessageTask), selectedId, polls);
+  if (selectedId) threads.markRead(selectedId);
+  const voice = voiceTask();
+  if (voice && voice.call && voice.call.state === "ringing") phone.legRinging();
+  const wrapping = held.some((task) => task.status === "wrapping");
+  showWork(voice ? (voice.status === "wrapping" ? "wrapup" : "call") : wrapping ? "wrapup" : null);
+  document.body.dataset.work = voice ? voice.status : "";
+  page.dialerCard.hidden = Boolean(voice);
+  draw();
+  const focus = selectedTask() || offers[0];
+  if (focus && focus.caller) showCustomer(bareNumber(focus.caller), focus.interactionId);
 }
 
 let stopped = false;
@@ -277,10 +340,13 @@ async function start() {
   if (!current) return;
   document.getElementById("log-out").addEventListener("click", logOut);
   showPhone();
-  const [me, routing] = await Promise.all([
+  const [me, routing, tenant] = await Promise.all([
     api("GET", "api/me").catch((error) => { showError(error); return current.user || {}; }),
     routingProfile(),
+    // The tenant's dispositions; without them (an older server), wrap-up offers the defaults.
+    api("GET", "api/tenant").catch(() => null),
   ]);
+  if (tenant && Array.isArray(tenant.dispositions) && tenant.dispositions.length) dispositions = tenant.dispositions;
   document.getElementById("agent-name").textContent = (me && me.name) || "";
   phone.start().then(showPhone).catch((error) => {
     page.phoneState.textContent = "No phone";
@@ -288,10 +354,10 @@ async function start() {
     showError(new Error(`Calls can't reach this browser: ${error.message}`));
   });
   updatePresence = setUpPresence(document.getElementById("presence"), document.getElementById("presence-dot"), showError, routing && routing.activity, onActivity);
-  replace(page.customer, el("div", { class: "empty" }, el("strong", {}, "No caller selected"), "The caller's card shows here when a call is offered."));
+  replace(page.customer, el("div", { class: "empty" }, el("strong", {}, "No customer selected"), "The customer's card shows here when a call or message is offered."));
   replace(page.dialer, dialpad((to) => placeCall(to)));
   renderOffers(page.offers, [], { onAccept: accept, onReject: reject, cardFor });
-  renderTask(page.task, null, taskHandlers);
+  draw();
   window.addEventListener("pagehide", () => { if (phone.device) phone.device.destroy(); });
   startClock();
   loop();

@@ -35,7 +35,7 @@ export function initials(name) {
   return parts.map((part) => part.charAt(0).toUpperCase()).join("") || "?";
 }
 
-const CHANNELS = { voice: "call", sms: "SMS", chat: "chat", voicemail: "voicemail" };
+const CHANNELS = { voice: "call", sms: "SMS", whatsapp: "WhatsApp", chat: "chat", voicemail: "voicemail" };
 
 export function channelName(channel) {
   return CHANNELS[channel] || channel || "call";

@@ -1,6 +1,8 @@
-// The incoming-offer panel: who is calling, from which queue, for how long, Accept/Reject.
-import { el, replace } from "./dom.js";
-import { channelName, formatPhone } from "./format.js";
+// The incoming-offer panel: who is calling or writing (call, SMS, WhatsApp, chat,
+// voicemail), from which queue, for how long, Accept/Reject; and the missed-offer notices.
+import { announce, el, replace } from "./dom.js";
+import { channelName, formatPhone, titleCase } from "./format.js";
+import { offerView } from "./shapes.js";
 import { summary } from "./crm.js";
 import { tick } from "./clock.js";
 
@@ -11,6 +13,12 @@ function transferNote(offer) {
   return el("div", { class: "transfer-note", "data-testid": "offer-transfer" },
     el("p", { class: "small" }, el("strong", {}, `${from.mode === "warm" ? "Warm" : "Cold"} transfer from ${from.name}`)),
     offer.notes ? el("p", { class: "notes small" }, `Notes: ${offer.notes}`) : null);
+}
+
+// "whatsapp:+1415…" is the same customer as "+1415…"; a web chat visitor may have no number.
+export function offerWho(offer) {
+  if (offer.caller) return formatPhone(String(offer.caller).replace(/^whatsapp:/, ""));
+  return offer.channel === "chat" ? "Web chat visitor" : "Unknown caller";
 }
 
 function offerCard(offer, handlers) {
@@ -29,11 +37,11 @@ function offerCard(offer, handlers) {
   };
   accept.addEventListener("click", () => act(handlers.onAccept));
   reject.addEventListener("click", () => act(handlers.onReject));
-  const card = el("article", { class: "offer", "data-reservation": offer.id, "aria-label": `Incoming ${channelName(offer.channel)} from ${formatPhone(offer.caller)}` },
+  const card = el("article", { class: "offer", "data-reservation": offer.id, "data-channel": offer.channel, "aria-label": `Incoming ${channelName(offer.channel)} from ${offerWho(offer)}` },
     el("div", { class: "status-line" },
       el("span", { class: "badge blue" }, offer.transferFrom ? `Transferred ${channelName(offer.channel)}` : `Incoming ${channelName(offer.channel)}`),
       offer.queue ? el("span", { class: "badge", "data-testid": "offer-queue" }, `Queue: ${offer.queue}`) : null),
-    el("p", { class: "caller", "data-testid": "offer-caller" }, formatPhone(offer.caller)),
+    el("p", { class: "caller", "data-testid": "offer-caller" }, offerWho(offer)),
     transferNote(offer),
     crm,
     el("p", { class: "small" },
@@ -41,7 +49,7 @@ function offerCard(offer, handlers) {
       offer.expiresAt ? el("span", { class: "muted" }, " · offer ends in ", el("span", { "data-until": offer.expiresAt }, "")) : null),
     el("div", { class: "actions" }, accept, reject));
   if (offer.caller) {
-    handlers.cardFor(offer.caller)
+    handlers.cardFor(String(offer.caller).replace(/^whatsapp:/, ""))
       .then((found) => replace(crm, summary(found, offer.interactionId)))
       .catch((error) => replace(crm, el("p", { class: "small error" }, `Caller details unavailable: ${error.message}`)));
   } else {
@@ -58,10 +66,31 @@ export function renderOffers(container, offers, handlers) {
   if (!offers.length) {
     replace(container, el("div", { class: "empty" },
       el("strong", {}, "No incoming work"),
-      "Calls offered to you appear here."));
+      "Calls, messages and voicemails offered to you appear here."));
     return true;
   }
   replace(container, offers.map((offer) => offerCard(offer, handlers)));
   tick(container);
   return true;
+}
+
+function missedNotice(container, offer, reason) {
+  const notice = el("div", { class: "alert warning missed", role: "status", "data-testid": "missed-offer" },
+    el("div", {}, el("strong", {}, `Missed: ${reason}`),
+      el("div", { class: "small" }, `${titleCase(channelName(offer.channel))} from ${offerWho(offer)}${offer.queue ? ` · ${offer.queue}` : ""}`)),
+    el("button", { class: "btn small", type: "button", onclick: () => notice.remove() }, "Dismiss"));
+  container.prepend(notice);
+  while (container.childElementCount > 3) container.lastElementChild.remove();
+}
+
+// Offers shown last time and gone now, that this agent neither accepted nor rejected.
+export function noteMissed(container, before, offers, reservations, handled) {
+  for (const old of before) {
+    if (offers.some((offer) => offer.id === old.id) || handled.has(old.id)) continue;
+    const after = reservations.map(offerView).find((item) => item.id === old.id);
+    const gone = old.channel === "voice" ? "the caller hung up" : "the customer left";
+    const reason = after && ["canceled", "rescinded"].includes(after.status) ? gone : "the offer timed out";
+    missedNotice(container, old, reason);
+    announce(`Missed: ${reason}.`);
+  }
 }

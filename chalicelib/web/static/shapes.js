@@ -56,6 +56,14 @@ export function taskView(task) {
     wrapupDeadline: Number(task.wrapup_deadline || 0) || null,
     transferFrom: transferFrom(task),
     notes: task.notes || "",
+    // Message tasks (issue 9): the conversation and how far it has got.
+    conversationId: task.conversation_id || null,
+    messageCount: Number(task.message_count || 0),
+    lastMessageAt: Number(task.last_message_at || 0) || null,
+    // Voicemail tasks: the recording route (needs the session) and Twilio's transcript.
+    recordingUrl: task.recording_url || null,
+    recordingDuration: Number(task.recording_duration || 0) || null,
+    transcript: task.transcript || null,
   };
 }
 
