@@ -74,3 +74,12 @@ def screenshot(page: Page, name: str, part: str | None = None) -> None:
     if part:
         page.locator(part).screenshot(path=str(SCREENSHOTS / f"{name}-mobile-part.png"))
     page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture
+def errors(page: Page) -> Iterator[list[str]]:
+    """Uncaught script errors on the page; a test that asks for it ends asserting none."""
+    found: list[str] = []
+    page.on("pageerror", lambda error: found.append(str(error)))
+    yield found
+    assert found == []

@@ -5,7 +5,6 @@ fake simulator's device API) and the page answers it."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -25,14 +24,6 @@ def live_call(**extra: Any) -> dict[str, Any]:
             "caller": "+14155550123", "queue": "support", "direction": "inbound",
             "started_at": time.time() - 125, "duration_seconds": 125, "on_hold": False,
             "monitor": None, **extra}
-
-
-@pytest.fixture
-def errors(page: Page) -> Iterator[list[str]]:
-    found: list[str] = []
-    page.on("pageerror", lambda error: found.append(str(error)))
-    yield found
-    assert found == []
 
 
 @pytest.fixture

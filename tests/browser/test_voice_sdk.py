@@ -7,7 +7,6 @@ before the bundle loads (the bundle keeps an existing `Twilio.Device`), records 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -75,14 +74,6 @@ def access_token(identity: str = "u_agent") -> str:
     token = AccessToken("AC" + "0" * 32, "SK" + "0" * 32, "x" * 32, identity=identity, ttl=3600)
     token.add_grant(VoiceGrant(incoming_allow=True, outgoing_application_sid="AP" + "0" * 32))
     return str(token.to_jwt())
-
-
-@pytest.fixture
-def errors(page: Page) -> Iterator[list[str]]:
-    found: list[str] = []
-    page.on("pageerror", lambda error: found.append(str(error)))
-    yield found
-    assert found == []
 
 
 @pytest.fixture
