@@ -42,7 +42,7 @@ CONNECT_SRC = ("'self' https://*.twilio.com wss://*.twilio.com"
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        f"media-src 'self' https://sdk.twilio.com; connect-src {CONNECT_SRC}; "
+        f"media-src 'self' blob: https://sdk.twilio.com; connect-src {CONNECT_SRC}; "
         "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -109,6 +109,11 @@ def supervisor_page() -> Response:
 @bp.route("/admin", methods=["GET"])
 def admin_page() -> Response:
     return _page("admin")
+
+
+@bp.route("/reports", methods=["GET"])
+def reports_page() -> Response:
+    return _page("reports")
 
 
 @bp.route("/static/{name}", methods=["GET"])

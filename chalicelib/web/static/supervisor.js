@@ -1,128 +1,41 @@
-// Live queues and agents for supervisors: polls api/queues, and each user's routing
-// profile (api/users, then api/agents/{id}/routing; users without one are not agents).
+// The supervisor's console: the live calls (issue 7, monitor.js) and the wallboard
+// (wallboard.js), refreshed together every 3 s with ONE request for the whole board:
+// GET api/wallboard (queues with today's figures and agents' states), never one per agent.
 import { api, requireSession } from "./api.js";
-import { el, replace } from "./dom.js";
-import { formatDuration, titleCase } from "./format.js";
 import { setUpChrome } from "./chrome.js";
-import { dataTable } from "./table.js";
 import { liveCalls } from "./monitor.js";
+import { wallboard } from "./wallboard.js";
 import { Phone } from "./phone.js";
 import { startClock } from "./clock.js";
 
 const POLL_MS = 3000;
-const ACTIVITIES = ["available", "busy", "wrap-up", "break", "away", "offline"];
-const ROSTER_MS = 30000;
 const page = {
   queues: document.getElementById("queues"),
   agents: document.getElementById("agents"),
   error: document.getElementById("live-error"),
+  notice: document.getElementById("breach-notice"),
   updated: document.getElementById("updated"),
   calls: document.getElementById("calls"),
   callsError: document.getElementById("calls-error"),
   phoneState: document.getElementById("phone-state"),
 };
 let calls = { refresh: async () => {} };
+const board = wallboard({ queues: page.queues, agents: page.agents, notice: page.notice });
 
-function activityBadge(activity) {
-  const tone = { available: "green", busy: "red", "wrap-up": "red", break: "amber", away: "amber" }[activity] || "";
-  return el("span", { class: `badge ${tone}` }, el("span", { class: `dot ${activity}`, "aria-hidden": "true" }), titleCase(activity || "offline"));
-}
-
-function agentsByActivity(queue) {
-  const counts = queue.agents || queue.agents_by_activity || {};
-  const shown = ACTIVITIES.filter((name) => Number(counts[name] || 0) > 0);
-  if (!shown.length) return el("span", { class: "muted" }, "No agents");
-  return el("span", { class: "actions" }, shown.map((name) => el("span", { class: "badge" }, `${titleCase(name)} ${counts[name]}`)));
-}
-
-function queueRow(queue) {
-  const waiting = Number(queue.waiting || 0);
-  return {
-    attrs: { "data-queue": queue.name },
-    cells: [
-      queue.name,
-      waiting > 0 ? el("span", { class: "badge red" }, String(waiting)) : "0",
-      waiting > 0 ? formatDuration(queue.oldest_wait_seconds) : "–",
-      agentsByActivity(queue),
-      titleCase(queue.strategy || ""),
-    ],
-  };
-}
-
-function renderQueues(queues) {
-  if (!queues.length) {
-    replace(page.queues, el("div", { class: "empty" }, el("strong", {}, "No queues yet"),
-      "Queues appear here once your phone menu sends callers to one."));
-    return;
-  }
-  replace(page.queues, dataTable("Queues, with callers waiting and agents",
-    [{ label: "Queue" }, { label: "Waiting", num: true }, { label: "Oldest wait", num: true }, { label: "Agents" }, { label: "Strategy" }],
-    queues.map(queueRow)));
-}
-
-function workload(agent) {
-  const tasks = Object.values(agent.load || {}).reduce((sum, count) => sum + Number(count || 0), 0);
-  if (!tasks) return null;
-  return el("span", { class: "badge blue" }, tasks === 1 ? "1 task" : `${tasks} tasks`);
-}
-
-function agentRow(agent) {
-  return {
-    attrs: { "data-agent": agent.id },
-    cells: [
-      agent.name || agent.id,
-      el("span", { class: "actions" }, activityBadge(agent.activity), workload(agent)),
-      agent.tier ? titleCase(agent.tier) : "–",
-      (agent.skills || []).join(", ") || "–",
-      String(agent.contacts_today ?? 0),
-    ],
-  };
-}
-
-function renderAgents(agents) {
-  if (!agents.length) {
-    replace(page.agents, el("div", { class: "empty" }, el("strong", {}, "No agents yet"),
-      "An owner or admin can add agents on the Admin page."));
-    return;
-  }
-  replace(page.agents, dataTable("Agents and their status",
-    [{ label: "Agent" }, { label: "Status" }, { label: "Tier" }, { label: "Skills" }, { label: "Contacts today", num: true }],
-    agents.map(agentRow)));
-}
-
-const roster = { users: [], loadedAt: 0, notAgents: new Set() };
-
-async function routingOf(user) {
-  try {
-    const agent = await api("GET", `api/agents/${encodeURIComponent(user.id)}/routing`);
-    return { ...agent, name: agent.name || user.name };
-  } catch (error) {
-    if (error.status !== 404) throw error;
-    roster.notAgents.add(user.id);
-    return null;
-  }
-}
-
-async function agentsNow() {
-  if (Date.now() - roster.loadedAt > ROSTER_MS) {
-    const found = await api("GET", "api/users");
-    roster.users = (found && found.users) || [];
-    roster.loadedAt = Date.now();
-    roster.notAgents.clear();
-  }
-  const candidates = roster.users.filter((user) => !roster.notAgents.has(user.id));
-  return (await Promise.all(candidates.map(routingOf))).filter(Boolean);
+function showLiveError(error) {
+  page.callsError.textContent = error ? error.message : "";
 }
 
 let stopped = false;
 async function poll() {
   try {
-    const [queues, agents] = await Promise.all([api("GET", "api/queues"), agentsNow(),
+    const [found] = await Promise.all([api("GET", "api/wallboard"),
       calls.refresh().catch((error) => { if (error.status === 401) throw error; showLiveError(error); })]);
-    renderQueues((queues && queues.queues) || []);
-    renderAgents(agents);
+    board.render(found);
     page.error.textContent = "";
-    page.updated.textContent = `Updated ${new Date().toLocaleTimeString()}`;
+    const at = found && found.generated_at ? new Date(typeof found.generated_at === "number"
+      ? found.generated_at * 1000 : found.generated_at) : new Date();
+    page.updated.textContent = `Updated ${(Number.isNaN(at.getTime()) ? new Date() : at).toLocaleTimeString()}`;
   } catch (error) {
     if (error.status === 401) stopped = true;
     else page.error.textContent = error.message;
@@ -132,11 +45,6 @@ async function poll() {
 async function loop() {
   await poll();
   if (!stopped) window.setTimeout(loop, POLL_MS);
-}
-
-const current = requireSession(["supervisor", "owner", "admin"]);
-function showLiveError(error) {
-  page.callsError.textContent = error ? error.message : "";
 }
 
 // The supervisor's own browser phone receives the monitor leg (the same adapters as agents).
@@ -156,6 +64,7 @@ function startPhone(user) {
   window.addEventListener("pagehide", () => { if (phone.device) phone.device.destroy(); });
 }
 
+const current = requireSession(["supervisor", "owner", "admin"]);
 if (current) {
   setUpChrome(current, "supervisor");
   startPhone(current.user);
