@@ -40,7 +40,7 @@ function entry(task, view) {
   const selected = task.id === view.selected;
   const who = customerName(task, view.names);
   const button = el("button", {
-    class: `task-entry ${task.channel}${selected ? " selected" : ""}${unread ? " has-unread" : ""}`,
+    class: `task-entry${selected ? " selected" : ""}${unread ? " has-unread" : ""}`,
     type: "button", "aria-current": selected ? "true" : null, "data-task": task.id, "data-channel": task.channel,
     "aria-label": `${channelName(task.channel)} with ${who}, ${statusOf(task)}${unread ? `, ${unread} unread` : ""}`,
     onclick: () => view.onSelect(task.id),

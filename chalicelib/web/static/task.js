@@ -78,7 +78,7 @@ function header(task, badge, handlers) {
 // A voice task is connected once its conference has the agent (call.state "connected").
 function stateBadge(task) {
   const call = task.call;
-  if (task.channel === "voicemail") return el("span", { class: "badge blue", "data-testid": "task-state" }, "Voicemail");
+  if (task.channel === "voicemail") return el("span", { class: "badge blue", "data-testid": "task-state" }, "Open");
   if (isMessageTask(task)) return el("span", { class: "badge green", "data-testid": "task-state" }, "Conversation open");
   if (task.channel === "voice" && (!call || call.state === "ringing")) return el("span", { class: "badge blue", "data-testid": "task-state" }, "Connecting…");
   return el("span", { class: "badge green", "data-testid": "task-state" }, el("span", { class: "dot available", "aria-hidden": "true" }), "Connected");

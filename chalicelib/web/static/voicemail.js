@@ -86,7 +86,7 @@ export function voicemailPanel(task, handlers) {
       text ? el("blockquote", { class: "notes" }, text) : el("p", { class: "small muted" }, "No transcript (yet): Twilio sends it a little after the recording."));
   }
   update(task);
-  const node = el("div", { class: "voicemail" }, audio, note, transcript,
+  const node = el("div", { class: "voicemail-panel" }, audio, note, transcript,
     el("div", { class: "actions" }, callBack), error);
   return { node, update };
 }
