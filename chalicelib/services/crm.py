@@ -75,7 +75,10 @@ class CrmService:
     def new_interaction(self, tenant_id: str, interaction_id: str, contact_phone: str,
                         business_number: str | None, channel: str, direction: str,
                         at: float | None = None) -> Interaction:
-        """The interaction as first recorded (the caller decides how to write it)."""
+        """The interaction as first recorded (the caller decides how to write it).
+        WhatsApp and SMS from one person are one contact: the E.164 number without the
+        ``whatsapp:`` prefix (the channel says which)."""
+        contact_phone = contact_phone.removeprefix("whatsapp:")
         return Interaction(
             tenant_id=tenant_id, interaction_id=interaction_id,
             contact_id=contact_id_for(tenant_id, contact_phone), contact_phone=contact_phone,

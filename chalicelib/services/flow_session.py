@@ -243,7 +243,8 @@ class FlowSession:
         self._revisions = TtlCache(24 * 3600.0)
 
     def _line_for(self, dialled: str) -> Line | None:
-        number = self.numbers.number(dialled)
+        # WhatsApp addresses the business as ``whatsapp:+1…``: the number is the same line.
+        number = self.numbers.number(dialled.removeprefix("whatsapp:"))
         if number is None:
             return None
         tenant = self.numbers.get(number.tenant_id)
