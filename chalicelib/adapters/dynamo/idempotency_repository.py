@@ -17,7 +17,8 @@ another delivery's live INPROGRESS claim (``EventInProgress``).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from pynamodb.exceptions import PynamoDBException
 from pynamodb.expressions.condition import Condition
@@ -69,6 +70,18 @@ class IdempotencyRepository:
         return IdempotencyModel(key, status=COMPLETED, response=response,
                                 expires_at=now + self._ttl)
 
+    @contextmanager
+    def _claiming(self, key: str, action: str) -> Iterator[None]:
+        """One conditional write on ``key``: its condition failing is the reason the
+        claim was refused; any other failure is translated as every DynamoDB call's."""
+        with translated(action):
+            try:
+                yield
+            except PynamoDBException as exc:
+                if is_conditional_failure(exc):
+                    raise self._refused(key) from exc
+                raise
+
     def _refused(self, key: str) -> Conflict:
         """Why a claim was refused: answered already, or another delivery holds it."""
         stored = self.stored(key)
@@ -83,23 +96,13 @@ class IdempotencyRepository:
         record = IdempotencyModel(key, status=INPROGRESS, token=token,
                                   in_progress_until=now + hold_seconds,
                                   expires_at=int(now) + self._ttl)
-        with translated("claim webhook"):
-            try:
-                record.save(condition=_claimable(now))
-            except PynamoDBException as exc:
-                if is_conditional_failure(exc):
-                    raise self._refused(key) from exc
-                raise
+        with self._claiming(key, "claim webhook"):
+            record.save(condition=_claimable(now))
 
     def complete(self, key: str, token: str, response: str | None) -> None:
         """Store the answer of a claim this delivery holds."""
-        with translated("complete webhook"):
-            try:
-                self._completed(key, response).save(condition=_held_by(token))
-            except PynamoDBException as exc:
-                if is_conditional_failure(exc):
-                    raise self._refused(key) from exc
-                raise
+        with self._claiming(key, "complete webhook"):
+            self._completed(key, response).save(condition=_held_by(token))
 
     def release(self, key: str, token: str) -> None:
         """Give a claim up (the handler failed before any committed effect)."""
@@ -138,13 +141,8 @@ class IdempotencyRepository:
     def claim(self, key: str, response: str | None = None) -> None:
         """Record a webhook with no transactional effects (one conditional put)."""
         now = self._clock()
-        with translated("claim webhook"):
-            try:
-                self._completed(key, response).save(condition=_claimable(now))
-            except PynamoDBException as exc:
-                if is_conditional_failure(exc):
-                    raise self._refused(key) from exc
-                raise
+        with self._claiming(key, "claim webhook"):
+            self._completed(key, response).save(condition=_claimable(now))
 
     @dynamo_call("read idempotency record")
     def stored(self, key: str) -> StoredEvent | None:
