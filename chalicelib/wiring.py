@@ -7,7 +7,7 @@ it). Routes call these inside their handlers, never at import time.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.config import Settings, get_settings
 
@@ -171,7 +171,30 @@ def get_outbox():  # type: ignore[no-untyped-def]
     bound_settings()
     outbox = Outbox(OutboxRepository())
     register_telephony(outbox)
+    register_number_release(outbox)
     return outbox
+
+
+def register_number_release(outbox: Any) -> None:
+    """The sweep releases a number that a failed signup bought and could not give back."""
+    from chalicelib.adapters.twilio.carrier import TwilioAccounts
+
+    def release(item: Any) -> None:
+        payload = item.payload
+        TwilioAccounts(bound_settings()).release_number(
+            payload["account_sid"], payload["auth_token"], payload["number"])
+
+    outbox.register(RELEASE_NUMBER, release, at_most_once=False)
+
+
+RELEASE_NUMBER = "release_number"
+
+
+def release_number_later(tenant_id: str, account_sid: str, auth_token: str,
+                         number: str) -> None:
+    get_outbox().defer(f"signup#{tenant_id}", f"release:{number}", tenant_id,
+                       RELEASE_NUMBER, {"account_sid": account_sid,
+                                        "auth_token": auth_token, "number": number})
 
 
 def run_outbox_sweep(now: float | None = None):  # type: ignore[no-untyped-def]
@@ -247,7 +270,7 @@ def get_onboarding():  # type: ignore[no-untyped-def]
     return Onboarding(settings, get_tenant_repository(), TwilioAccounts(settings),
                       PasswordHasher(),
                       provisioners(get_flow_admin, get_routing_admin, get_voice_tokens),
-                      user_hooks(get_routing_admin))
+                      user_hooks(get_routing_admin), release_later=release_number_later)
 
 
 @lru_cache(maxsize=1)

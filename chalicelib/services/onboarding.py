@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chalicelib.config import Settings
 from chalicelib.domain.errors import Conflict, InvalidInput
 from chalicelib.domain.identity import PhoneNumber, Principal, Role, Tenant, User
-from chalicelib.domain.phone import to_e164
+from chalicelib.domain.phone import mask, to_e164
 
 log = logging.getLogger("hotline.onboarding")
 
@@ -43,6 +43,11 @@ class Accounts(Protocol):
 
 class Hasher(Protocol):
     def hash(self, password: str) -> str: ...
+
+
+# Hands a release that failed now to the scheduled sweep (the outbox), so no paid number
+# is left without a tenant: (tenant_id, account_sid, auth_token, number).
+ReleaseLater = Callable[[str, str, str, str], None]
 
 
 # A provisioner sets up one part of a new tenant (default flows, queues) and returns
@@ -90,8 +95,10 @@ class Onboarding:
     def __init__(self, settings: Settings, tenants: TenantStore, accounts: Accounts,
                  hasher: Hasher, provisioners: Sequence[Provisioner],
                  user_hooks: Sequence[UserHook] = (),
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 release_later: ReleaseLater | None = None) -> None:
         self.settings = settings
+        self.release_later = release_later
         self.tenants = tenants
         self.accounts = accounts
         self.hasher = hasher
@@ -169,8 +176,22 @@ class Onboarding:
                                          number)
             log.warning("signup of %s failed; released %s", tenant.tenant_id, number)
         except Exception:
-            log.exception("signup of %s failed and %s could not be released: release it "
-                          "in account %s", tenant.tenant_id, number, tenant.twilio_account_sid)
+            log.exception("signup of %s failed and %s could not be released now",
+                          tenant.tenant_id, mask(number))
+            self._release_by_sweep(tenant, number)
+
+    def _release_by_sweep(self, tenant: Tenant, number: str) -> None:
+        if self.release_later is None:
+            log.error("no sweep to release %s in account %s: release it by hand",
+                      mask(number), tenant.twilio_account_sid)
+            return
+        try:
+            self.release_later(tenant.tenant_id, tenant.twilio_account_sid,
+                               tenant.twilio_auth_token, number)
+            log.warning("the sweep will release %s for %s", mask(number), tenant.tenant_id)
+        except Exception:
+            log.exception("could not hand the release of %s in account %s to the sweep: "
+                          "release it by hand", mask(number), tenant.twilio_account_sid)
 
     def provision(self, tenant: Tenant, users: Sequence[User]) -> dict[str, Any]:
         profile: dict[str, Any] = dict(tenant.profile)

@@ -133,6 +133,15 @@ class Outbox:
                 results.append(None)
         return results
 
+    # --- effects handed to the sweep -----------------------------------------------
+    def defer(self, event: str, name: str, tenant_id: str, kind: str,
+              payload: dict[str, Any]) -> bool:
+        """Record a pending effect for the sweep's next pass (an effect that failed off the
+        webhook path, such as releasing a number a failed signup bought). False when that
+        effect of that event is already recorded."""
+        item = self.item(event, name, tenant_id, kind, payload)
+        return self.store.add(item, PENDING, item.created_at)
+
     # --- effects whose result the handler needs now --------------------------------
     def perform(self, name: str, tenant_id: str, kind: str, payload: dict[str, Any],
                 do: Callable[[], Any]) -> Any:

@@ -69,3 +69,60 @@ def test_a_failed_signup_leaves_no_paid_number_in_the_carriers_books(
     assert _numbers(simulator, (tenant.twilio_account_sid, tenant.twilio_auth_token)) == []
     assert repo.get(tenant.tenant_id) is None
     assert repo.user_by_email(email) is None
+
+
+class ReleaseFailsOnce(TwilioAccounts):
+    """The carrier refuses the first release (a 5xx), as Twilio sometimes does."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.refused = 0
+
+    def release_number(self, account_sid: str, auth_token: str, number: str) -> None:
+        if not self.refused:
+            self.refused += 1
+            raise Unavailable("release number: Twilio answered 503")
+        super().release_number(account_sid, auth_token, number)
+
+
+def test_a_release_the_carrier_refuses_is_completed_by_the_sweep(
+        settings: Settings, test_environ: dict[str, str], simulator: SimulatorHandle) -> None:
+    from chalicelib.adapters.dynamo.outbox_repository import OutboxRepository
+    from chalicelib.services.outbox import Outbox
+
+    # given a carrier that refuses the first release, and the outbox as the sweep's queue
+    carrier_settings = Settings.from_environ({
+        **test_environ, "TWILIO_API_BASE": simulator.url, "TWILIO_ACCOUNT_SID": PLATFORM[0],
+        "TWILIO_AUTH_TOKEN": PLATFORM[1]})
+    accounts, repo = ReleaseFailsOnce(carrier_settings), TenantRepository(settings)
+    outbox = Outbox(OutboxRepository())
+    outbox.register("release_number", lambda item: accounts.release_number(
+        item.payload["account_sid"], item.payload["auth_token"], item.payload["number"]),
+        at_most_once=False)
+    seen: list[Tenant] = []
+
+    def failing(tenant: Tenant, users: Any) -> dict[str, Any]:
+        seen.append(tenant)
+        raise Unavailable("default flows: DynamoDB is throttling")
+
+    def release_later(tenant_id: str, account_sid: str, token: str, number: str) -> None:
+        outbox.defer(f"signup#{tenant_id}", f"release:{number}", tenant_id, "release_number",
+                     {"account_sid": account_sid, "auth_token": token, "number": number})
+
+    onboarding = Onboarding(carrier_settings, repo, accounts, PlainHasher(), [failing],
+                            release_later=release_later)
+    # when the signup fails and the carrier refuses to take the number back
+    with pytest.raises(Unavailable):
+        onboarding.sign_up({"business_name": "Blue Well", "name": "Bo",
+                            "email": f"sweep-{uuid.uuid4().hex[:8]}@example.com",
+                            "password": "long-enough-pw", "area_code": "415"})
+    [tenant] = seen
+    account = (tenant.twilio_account_sid, tenant.twilio_auth_token)
+    assert accounts.refused == 1
+    assert len(_numbers(simulator, account)) == 1
+    # then the next sweep releases it, and a later sweep finds nothing more to do
+    report = outbox.sweep()
+    assert report.done >= 1
+    assert _numbers(simulator, account) == []
+    assert all(item.kind != "release_number" or item.tenant_id != tenant.tenant_id
+               for item in OutboxRepository().due(outbox.clock() + 3600))
