@@ -28,9 +28,9 @@ FIELD_DEF = obj({"name": text(32, 1), "label": text(100), "type": text(10, 1),
 FIELD_SETTINGS = obj({"fields": {"type": "array", "maxItems": 20, "items": FIELD_DEF},
                       "country": text(2, 2)}, required=("fields",), closed=True)
 IMPORT = obj({"csv": text(IMPORT_MAX_BYTES, 1)}, required=("csv",), closed=True)
-SEARCH = {"phone": PHONE, "q": text(200), "tag": text(40), "cursor": text(1000),
+SEARCH = {"phone": PHONE, "q": text(128), "tag": text(40), "cursor": text(128),
           "limit": text(3, 1, pattern="^[0-9]+$")}
-PAGE = {"cursor": text(1000), "limit": text(3, 1, pattern="^[0-9]+$")}
+PAGE = {"cursor": text(128), "limit": text(3, 1, pattern="^[0-9]+$")}
 
 
 def _filters(request: Any) -> dict[str, str]:
@@ -172,6 +172,7 @@ def merge_contacts(contact_id: str) -> Any:
     from chalicelib.wiring import get_contact_history
 
     who, body = principal(bp.current_request), json_body(bp.current_request)
+    who.require(Role.SUPERVISOR)
     return get_contact_history().merge(who, contact_id, body["other_id"])
 
 

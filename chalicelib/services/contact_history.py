@@ -86,8 +86,7 @@ class ContactHistory:
         first, one page at a time (the cursor is the last one shown)."""
         limit = max(1, min(TIMELINE_MAX, limit))
         contact = self.contacts.resolve(tenant_id, contact_id)
-        page = decode_cursor(cursor, "timeline")
-        before: tuple[float, str] | None = (float(page["t"]), str(page["i"])) if page else None
+        before = _position(decode_cursor(cursor, "t"))
         gathered: list[Interaction] = []
         more = False
         for source in (contact.contact_id, *contact.merged_ids):
@@ -101,6 +100,16 @@ class ContactHistory:
         shown = gathered[:limit]
         if len(gathered) > limit or (more and shown):
             last = shown[-1]
-            return contact, shown, encode_cursor({"kind": "timeline", "t": last.started_at,
-                                                  "i": last.interaction_id})
+            return contact, shown, encode_cursor("t", f"{last.started_at!r}:{last.interaction_id}")
         return contact, shown, None
+
+
+def _position(value: str | None) -> tuple[float, str] | None:
+    """A timeline cursor's (started_at, interaction id)."""
+    if value is None:
+        return None
+    at, _, interaction_id = value.partition(":")
+    try:
+        return float(at), interaction_id
+    except ValueError as exc:
+        raise InvalidInput("cursor is not one this listing gave", path="cursor") from exc

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -22,6 +20,7 @@ from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
 from chalicelib.domain.phone import WHATSAPP_PREFIX, to_e164
 
 SETTINGS_KEY = "settings#fields"
+TOKEN = "tok#"  # the index items' key prefix
 PAGE_MAX = 100
 MAX_HOPS = 8  # merged-into chains followed at most this far
 QUERIES_PER_PAGE = 10  # index reads one search page may take before it returns what it has
@@ -46,19 +45,17 @@ class ContactsStore(Protocol):
                             limit: int) -> list[Interaction]: ...
 
 
-def encode_cursor(value: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(value, separators=(",", ":")).encode()).decode()
+def encode_cursor(kind: str, value: str) -> str:
+    """A short, opaque-enough cursor: the listing's kind and where it stopped."""
+    return f"{kind}:{value}"
 
 
-def decode_cursor(cursor: str | None, kind: str) -> dict[str, Any] | None:
+def decode_cursor(cursor: str | None, kind: str) -> str | None:
     if not cursor:
         return None
-    try:
-        value = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InvalidInput("cursor is not one this API gave", path="cursor") from exc
-    if not isinstance(value, dict) or value.get("kind") != kind:
-        raise InvalidInput("cursor belongs to another listing", path="cursor")
+    found, sep, value = cursor.partition(":")
+    if not sep or found != kind or not value:
+        raise InvalidInput("cursor is not one this listing gave", path="cursor")
     return value
 
 
@@ -160,11 +157,10 @@ class ContactsService:
             return self._by_phone(tenant_id, query), None
         lead = query.lead
         if lead is None:
-            page = decode_cursor(cursor, "all")
-            contacts, last = self.store.list_contacts(tenant_id, page["after"] if page else None,
-                                                     limit)
-            return contacts, (encode_cursor({"kind": "all", "after": last}) if last else None)
-        return self._by_index(tenant_id, query, lead, decode_cursor(cursor, "search"), limit)
+            after = decode_cursor(cursor, "a")
+            contacts, last = self.store.list_contacts(tenant_id, after, limit)
+            return contacts, (encode_cursor("a", last) if last else None)
+        return self._by_index(tenant_id, query, lead, decode_cursor(cursor, "s"), limit)
 
     def _field_filters(self, tenant_id: str, raw: dict[str, str]) -> dict[str, str]:
         if not raw:
@@ -184,9 +180,13 @@ class ContactsService:
             return []
         return [contact] if query.matches(tokens_for(contact)) else []
 
-    def _by_index(self, tenant_id: str, query: Query, lead: str, page: dict[str, Any] | None,
+    def _by_index(self, tenant_id: str, query: Query, lead: str, page: str | None,
                   limit: int) -> tuple[list[Contact], str | None]:
-        after: str | None = page["after"] if page else None
+        """Read the index items under the lead token, in key order; the cursor is the key
+        of the last item read (without its ``tok#``)."""
+        if page is not None and not page.startswith(lead):
+            raise InvalidInput("cursor belongs to another search", path="cursor")
+        after: str | None = TOKEN + page if page else None
         found: list[Contact] = []
         for _ in range(QUERIES_PER_PAGE):
             exact = lead + "#" if lead in query.filters else lead
@@ -198,18 +198,18 @@ class ContactsService:
                 if contact is None or contact.merged_into:
                     continue
                 tokens = tokens_for(contact)
-                token = key[len("tok#"):-(len(contact_id) + 1)]
+                token = key[len(TOKEN):-(len(contact_id) + 1)]
                 # a contact is listed once: under its first token the lead matches
                 if token not in tokens or min(t for t in tokens if t.startswith(lead)) != token:
                     continue
                 if query.matches(tokens):
                     found.append(contact)
                     if len(found) == limit:
-                        return found, encode_cursor({"kind": "search", "after": key})
+                        return found, encode_cursor("s", key[len(TOKEN):])
             if last is None:
                 return found, None
             after = last
-        return found, encode_cursor({"kind": "search", "after": after})
+        return found, encode_cursor("s", str(after)[len(TOKEN):])
 
     def find_by_phone(self, tenant_id: str, phone: str) -> Contact:
         return self.resolve(tenant_id, contact_id_for(tenant_id,

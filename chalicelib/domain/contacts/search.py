@@ -15,6 +15,7 @@ from chalicelib.domain.crm import Contact
 from chalicelib.domain.errors import InvalidInput
 
 MAX_TOKENS = 90  # a contact and its tokens fit one DynamoDB transaction (100 items)
+TOKEN_MAX = 60  # longer tokens are cut (keys, and so cursors, stay short)
 MAX_TAGS = 20
 TAG_MAX = 40
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
@@ -56,7 +57,7 @@ def normalise_tags(raw: object) -> tuple[str, ...]:
 
 
 def field_token(name: str, value: object) -> str:
-    return f"f:{name}={' '.join(words(str(value)))}"
+    return f"f:{name}={' '.join(words(str(value)))}"[:TOKEN_MAX]
 
 
 def tokens_for(contact: Contact) -> set[str]:
@@ -67,7 +68,7 @@ def tokens_for(contact: Contact) -> set[str]:
         tokens.add(f"e:{contact.email.lower()}")
     tokens.update(f"t:{t}" for t in contact.tags)
     tokens.update(field_token(k, v) for k, v in sorted(contact.fields.items()) if v is not None)
-    return set(sorted(tokens)[:MAX_TOKENS])
+    return set(sorted(t[:TOKEN_MAX] for t in tokens)[:MAX_TOKENS])
 
 
 def looks_like_phone(q: str) -> bool:
@@ -110,4 +111,4 @@ def parse_query(q: str | None, tag: str | None = None,
         prefixes.append(f"e:{text.lower()}")
     else:
         prefixes += [f"n:{w}" for w in words(text)]
-    return Query(prefixes=tuple(prefixes), filters=tuple(filters))
+    return Query(prefixes=tuple(p[:TOKEN_MAX] for p in prefixes), filters=tuple(filters))
