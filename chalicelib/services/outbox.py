@@ -186,6 +186,7 @@ class Outbox:
             if kind is None or kind.run is None:
                 self.store.settle(item.key, FAILED, error=f"no executor for {item.kind}")
                 report.failed += 1
+                log.error("effect %s failed: no executor for %s", item.key, item.kind)
                 continue
             if not self.store.start(item.key, item.status, at + self.lease_seconds, at):
                 continue  # someone else took it
@@ -195,9 +196,13 @@ class Outbox:
             except Unavailable as exc:
                 report.retried += 1
                 report.errors.append(f"{item.key}: {exc.message}")
+                log.warning("effect %s (%s) failed again, retried later: %s", item.key,
+                            item.kind, exc.message)
             except HotlineError as exc:
                 report.failed += 1
                 report.errors.append(f"{item.key}: {exc.message}")
+                log.error("effect %s (%s) failed for good: %s: %s", item.key, item.kind,
+                          type(exc).__name__, exc.message)
         return report
 
     # --- running one ----------------------------------------------------------------

@@ -94,6 +94,24 @@ def test_a_carrier_outage_is_retried_by_the_sweep_then_given_up() -> None:
     assert len(sender.sent) == 1
 
 
+def test_a_retry_the_sweep_makes_that_fails_is_logged_not_only_counted(caplog) -> None:
+    # given a message whose first send failed, and a carrier still failing at the sweep
+    store, now = FakeOutboxStore(), [1000.0]
+    outbox, sender = _outbox(store, now)
+    sender.fail = True
+    item = outbox.item("ev", "send", "tn_1", "carrier.send_message", {"to": "+1555"})
+    _commit(outbox, [item])
+    outbox.run_staged([item])
+    now[0] += 31
+    # when the sweep tries it again
+    with caplog.at_level("WARNING", logger="hotline.outbox"):
+        report = outbox.sweep()
+    # then the failure is in the log (on Lambda nobody reads the report), as well as counted
+    assert report.retried == 1
+    assert f"effect {item.key} (carrier.send_message) failed again" in caplog.text
+    assert "the carrier answered 503" in caplog.text
+
+
 class Twilio:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str]] = []
