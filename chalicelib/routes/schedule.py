@@ -44,7 +44,8 @@ def routing_sweep(event: Any) -> None:
     deadline = time.monotonic() + budget
     while True:
         report = run_sweep()
-        if report["examined"]:
+        if report["examined"] or report["conversations_expired"] or \
+                report["outbox"]["examined"]:
             log.info("sweep: %s", report)
         if time.monotonic() + SWEEP_EVERY_SECONDS >= deadline:
             return
