@@ -1,0 +1,104 @@
+"""The whole stack in the browser, in local mode: one agent holding a voice call and two
+SMS threads at once (issue 9). The customers text from the carrier simulator's control API
+(`POST /sim/messages`); the agent's replies reach their phones and read delivered; a text
+on the thread in the background marks it unread until the agent opens it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Locator, Page, expect
+
+from sim.client import SimClient
+from tests.browser import test_full_stack as journey
+from tests.browser.conftest import screenshot
+from tests.stack import RunningStack, new_caller
+
+CALL_WAIT_MS = journey.CALL_WAIT_MS
+go_available, log_in, nanp = journey.go_available, journey.log_in, journey.nanp
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def alex(browser: Browser, stack: RunningStack) -> Iterator[Page]:
+    """The first demo agent's desktop; the second agent offline, so every offer is Alex's.
+    Afterwards every task Alex still holds is wrapped up, and Alex goes offline."""
+    stack.agent(1).ok("PUT", "/api/me/activity", {"activity": "offline"})
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    api = stack.agent(0)
+    for task in api.ok("GET", "/api/me/tasks")["tasks"]:
+        if task["channel"] == "voice" and task["status"] == "assigned":
+            api.call("POST", f"/api/tasks/{task['id']}/hangup")
+    for task in api.ok("GET", "/api/me/tasks")["tasks"]:
+        api.call("POST", f"/api/tasks/{task['id']}/wrapup", {"disposition": "Resolved"})
+    api.ok("PUT", "/api/me/activity", {"activity": "offline"})
+    assert errors == []
+
+
+def accept_offer(page: Page, channel: str, customer: str) -> None:
+    offer = page.locator(f'article.offer[data-channel="{channel}"]').filter(
+        has_text=nanp(customer))
+    expect(offer).to_be_visible(timeout=CALL_WAIT_MS)
+    offer.get_by_role("button", name="Accept").click()
+
+
+def entry_of(page: Page, customer: str) -> Locator:
+    return page.locator("#task-list .task-entry").filter(has_text=nanp(customer))
+
+
+def test_an_agent_holds_a_call_and_two_sms_threads_against_the_real_stack(
+        alex: Page, stack: RunningStack) -> None:
+    sim = SimClient(stack.sim_url, timeout=20.0)
+    caller, ana, ben = new_caller(), new_caller(), new_caller()
+    log_in(alex, stack, stack.demo.agent_emails[0], stack.demo.password_agent, "agent")
+    go_available(alex)
+
+    # Given Alex is on a call
+    call_sid = sim.call(caller, stack.demo.number)
+    sim.press(call_sid, "2")
+    accept_offer(alex, "voice", caller)
+    expect(alex.get_by_test_id("task-state")).to_have_text("Connected", timeout=CALL_WAIT_MS)
+
+    # When two customers text, and Alex accepts both threads while the call goes on
+    sim.sms(ana, stack.demo.number, "Hi, my delivery did not come")
+    accept_offer(alex, "sms", ana)
+    expect(alex.get_by_test_id("thread")).to_contain_text("my delivery did not come",
+                                                          timeout=CALL_WAIT_MS)
+    sim.sms(ben, stack.demo.number, "Do you deliver on Sundays?")
+    accept_offer(alex, "sms", ben)
+    expect(alex.get_by_test_id("thread")).to_contain_text("deliver on Sundays",
+                                                          timeout=CALL_WAIT_MS)
+    expect(alex.locator("#task-list .task-entry")).to_have_count(3, timeout=CALL_WAIT_MS)
+    expect(alex.locator("#call-strip")).to_contain_text(nanp(caller))
+
+    # Then a reply on Ben's thread reaches his phone and reads delivered
+    alex.get_by_label("Reply by SMS").fill("Yes, Sundays 9 to 1.")
+    alex.get_by_role("button", name="Send").click()
+    sim.wait_for(lambda: [m for m in sim.messages(to=ben) if m["body"] == "Yes, Sundays 9 to 1."]
+                 or None, what="the reply at Ben's phone")
+    reply = alex.get_by_test_id("thread").locator("li.msg.outbound").last
+    expect(reply.get_by_test_id("message-status")).to_have_text("Delivered",
+                                                                timeout=CALL_WAIT_MS)
+
+    # And Ana's next text, on the thread in the background, marks it unread until opened
+    sim.sms(ana, stack.demo.number, "It was due this morning")
+    expect(entry_of(alex, ana).get_by_test_id("unread")).to_have_text("1",
+                                                                      timeout=CALL_WAIT_MS)
+    screenshot(alex, "full-stack-multitask")
+    entry_of(alex, ana).click()
+    expect(alex.get_by_test_id("thread")).to_contain_text("It was due this morning")
+    expect(entry_of(alex, ana).get_by_test_id("unread")).to_have_count(0)
+
+    # And the call is one click away: back to it, and hang up
+    alex.locator("#call-strip").get_by_role("button", name="Back to the call").click()
+    expect(alex.get_by_role("button", name="Hold")).to_be_visible()
+    alex.get_by_role("button", name="Hang up").click()
+    expect(alex.get_by_test_id("task-state")).to_have_text("Wrap-up", timeout=CALL_WAIT_MS)
+    expect(alex.locator("#task-list .task-entry")).to_have_count(3)
