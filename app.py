@@ -16,6 +16,7 @@ from chalicelib.routes import (
     flows_api,
     openapi,
     pages,
+    reports_api,
     routing_admin_api,
     schedule,
     tenant_api,
@@ -44,5 +45,6 @@ app.register_blueprint(pages.bp)
 app.register_blueprint(openapi.bp)
 app.register_blueprint(voice_api.bp)
 app.register_blueprint(twilio_conference.bp)
+app.register_blueprint(reports_api.bp)
 app.register_blueprint(conversations_api.bp)
 app.register_blueprint(chat_public.bp)

@@ -63,7 +63,45 @@ def get_crm_service() -> CrmService:
     from chalicelib.services.crm import CrmService
 
     bound_settings()
-    return CrmService(CrmRepository())
+    return CrmService(CrmRepository(), metrics=get_metrics_recorder())
+
+
+@lru_cache(maxsize=1)
+def get_metrics_recorder():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.dynamo.crm_repository import CrmRepository
+    from chalicelib.adapters.dynamo.metrics_repository import MetricsRepository
+    from chalicelib.services.reports.recorder import MetricsRecorder
+
+    return MetricsRecorder(MetricsRepository(bound_settings()), get_directory(),
+                           lookup=CrmRepository())
+
+
+@lru_cache(maxsize=1)
+def get_reports():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.dynamo.metrics_repository import (
+        InteractionHistory,
+        MetricsRepository,
+    )
+    from chalicelib.services.reports.reading import AggregateReading
+    from chalicelib.services.reports.service import ReportsService
+
+    return ReportsService(AggregateReading(MetricsRepository(bound_settings())),
+                          InteractionHistory(), get_routing_service().store, get_directory())
+
+
+@lru_cache(maxsize=1)
+def get_live_reports():  # type: ignore[no-untyped-def]
+    from chalicelib.adapters.dynamo.metrics_repository import (
+        InteractionHistory,
+        MetricsRepository,
+    )
+    from chalicelib.services.reports.board import RoutingBoard
+    from chalicelib.services.reports.live import LiveReports
+    from chalicelib.services.reports.reading import AggregateReading
+
+    board = RoutingBoard(get_routing_admin(), get_routing_service().store)
+    return LiveReports(AggregateReading(MetricsRepository(bound_settings())),
+                       InteractionHistory(), board, get_directory())
 
 
 # --- contacts (CRM) -----------------------------------------------------------------

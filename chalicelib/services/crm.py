@@ -31,10 +31,40 @@ DISPOSITION_MAX = 64
 NOTES_MAX = 4000
 
 
+class MetricsSink(Protocol):
+    """Write-time aggregation (services/reports/recorder.py): idempotent per interaction."""
+
+    def settle(self, tenant_id: str, interaction: Interaction | None) -> bool: ...
+    def agent_time(self, tenant_id: str, agent_id: str, activity: str, start: float,
+                   end: float) -> bool: ...
+
+
 class CrmService:
-    def __init__(self, store: CrmStore, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, store: CrmStore, clock: Callable[[], float] = time.time,
+                 metrics: MetricsSink | None = None) -> None:
         self.store = store
         self.clock = clock
+        self.metrics = metrics
+
+    # --- metrics (REPORTS) ----------------------------------------------------------
+    def _settled(self, tenant_id: str, interaction: Interaction) -> Interaction:
+        if self.metrics is not None:
+            self.metrics.settle(tenant_id, interaction)
+        return interaction
+
+    def settle(self, tenant_id: str, interaction_id: str) -> bool:
+        """Count the interaction in the reports if it has finished (once, however often
+        this runs): after the carrier's final status, which is written in a transaction."""
+        if self.metrics is None:
+            return False
+        return self.metrics.settle(tenant_id, self.store.get_interaction(tenant_id,
+                                                                         interaction_id))
+
+    def record_agent_time(self, tenant_id: str, agent_id: str, activity: str, start: float,
+                          end: float) -> None:
+        """An agent left ``activity`` held since ``start`` (occupancy's staffed time)."""
+        if self.metrics is not None:
+            self.metrics.agent_time(tenant_id, agent_id, activity, start, end)
 
     # --- reading --------------------------------------------------------------------
     def find_contact(self, tenant_id: str, phone: str) -> Contact:
@@ -120,14 +150,14 @@ class CrmService:
         changes: dict[str, Any] = {"status": call_status, "ended_at": self.clock()}
         if duration_seconds is not None:
             changes["duration_seconds"] = int(duration_seconds)
-        return self.store.update_interaction(tenant_id, interaction_id, changes,
-                                             only_if_absent=("ended_at",))
+        return self._settled(tenant_id, self.store.update_interaction(
+            tenant_id, interaction_id, changes, only_if_absent=("ended_at",)))
 
     def record_outcome(self, tenant_id: str, interaction_id: str, outcome: str,
                        **details: Any) -> Interaction:
         """A queue outcome decided before the call ends: abandoned, voicemail, callback."""
-        return self.store.update_interaction(tenant_id, interaction_id,
-                                             {"outcome": outcome, **details})
+        return self._settled(tenant_id, self.store.update_interaction(
+            tenant_id, interaction_id, {"outcome": outcome, **details}))
 
     def record_wrapup(self, tenant_id: str, interaction_id: str, agent_id: str,
                       disposition: str, notes: str) -> Interaction:
@@ -139,11 +169,11 @@ class CrmService:
                                path="disposition")
         if len(notes or "") > NOTES_MAX:
             raise InvalidInput(f"notes are longer than {NOTES_MAX} characters", path="notes")
-        return self.store.update_interaction(
+        return self._settled(tenant_id, self.store.update_interaction(
             tenant_id, interaction_id,
             {"disposition": disposition, "notes": notes or None, "wrapped_up_at": self.clock(),
              "agent_id": agent_id},
-            only_if_absent=("agent_id",))
+            only_if_absent=("agent_id",)))
 
     # --- call control (holds, transfers, monitoring) ------------------------------
     def record_holds(self, tenant_id: str, interaction_id: str, count: int,

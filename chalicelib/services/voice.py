@@ -152,6 +152,7 @@ class VoiceService(WebhookService):
     def _call_ended_item(self, item: OutboxItem) -> None:
         p = item.payload
         self.router().on_call_ended(item.tenant_id, str(p["call_sid"]), str(p["status"]))
+        self.crm.settle(item.tenant_id, str(p["call_sid"]))  # reports: once (docs/metrics.md)
 
     # --- one step -------------------------------------------------------------------
     def _finish(self, key: str, line: Line, call_sid: str, flow: Any, result: Any,

@@ -37,6 +37,8 @@ from chalicelib.services.routing.service import RoutingService
 
 log = logging.getLogger("hotline.routing.admin")
 
+# The live view counts waiting callers up to this many (a capped index query per poll).
+WAITING_CAP = 100
 QUEUE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")
 QUEUE_FIELDS = ("strategy", "worker_expression", "max_wait_seconds", "overflow_after_seconds",
                 "overflow_queue_length", "hold_music_url", "reservation_timeout_seconds",
@@ -270,19 +272,21 @@ class RoutingAdminService:
 
     # --- live view ------------------------------------------------------------------
     def queue_stats(self, tenant_id: str) -> list[dict[str, Any]]:
-        """Per queue: callers waiting, the oldest wait, and its agents by presence."""
+        """Per queue: callers waiting (counted up to ``WAITING_CAP``, so a poll reads at
+        most that many index keys; ``waiting_capped`` says there are more), the oldest
+        wait, and its agents by presence."""
         now = self.routing.clock()
         agents = self.store.list_agents(tenant_id)
         presence = self._presence(tenant_id, agents)
         stats = []
         for queue in self.queues(tenant_id):
-            waiting, _ = self.store.count_waiting(tenant_id, queue.name)
+            waiting, capped = self.store.count_waiting(tenant_id, queue.name, WAITING_CAP)
             oldest = self.store.oldest_enqueued_at(tenant_id, queue.name)
             rule = parse(queue.worker_expression)
             members = [a for a in agents if rule.matches(worker=a.scope(), task={})]
             stats.append({
                 "name": queue.name, "queue_id": queue.queue_id, "strategy": queue.strategy.value,
-                "waiting": waiting,
+                "waiting": waiting, "waiting_capped": capped,
                 "oldest_wait_seconds": None if oldest is None else round(now - oldest, 1),
                 "agents": dict(Counter(presence[a.agent_id] for a in members)),
             })

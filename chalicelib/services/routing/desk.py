@@ -59,14 +59,21 @@ class AgentDesk:
         wanted = Activity(activity)
         now = self.routing.clock()
 
+        left: list[Agent] = []  # the agent as it was, when this changed its activity
+
         def step() -> Agent:
             agent = self.me(tenant_id, agent_id)
             changed = lifecycle.set_activity(agent, wanted, now)
             if changed == agent:
                 return agent
+            left[:] = [agent]
             return self.store.commit(agents=[AgentWrite(changed)], now=now).agents[agent_id]
 
         agent = self.routing.retrying(step)
+        if left:  # reports: the staffed time that just ended (docs/metrics.md)
+            before = left[0]
+            self.routing.record("agent time", lambda: self.routing.crm.record_agent_time(
+                tenant_id, agent_id, before.activity.value, before.activity_changed_at, now))
         if wanted is Activity.AVAILABLE:
             self.routing.rematch(tenant_id, [], [agent])
             return self.me(tenant_id, agent_id)

@@ -102,6 +102,9 @@ class FakeCrm:
     def record_wrapup(self, *args: Any) -> None:
         self._add("wrapup", *args)
 
+    def record_agent_time(self, *args: Any) -> None:
+        self._add("agent_time", *args)
+
     def named(self, name: str) -> list[tuple[Any, ...]]:
         return [args for event, args, _ in self.events if event == name]
 

@@ -7,6 +7,7 @@ from chalicelib.adapters.dynamo.models import (  # noqa: F401
     flows,
     idempotency,
     limits,
+    metrics,
     outbox,
     routing,
     tenants,

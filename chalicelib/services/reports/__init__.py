@@ -1,0 +1,1 @@
+"""Reports: write-time aggregates, the reports API and the wallboard (docs/metrics.md)."""
