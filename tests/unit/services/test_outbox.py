@@ -80,13 +80,19 @@ def test_a_message_that_may_have_been_sent_is_never_sent_again() -> None:
     assert store.items[item.key].status == UNKNOWN
 
 
-def test_a_carrier_outage_is_retried_by_the_sweep_then_given_up() -> None:
+def _a_send_that_failed() -> tuple[FakeOutboxStore, list[float], Outbox, Sender, OutboxItem]:
+    """A committed message whose first send met a carrier outage (still failing)."""
     store, now = FakeOutboxStore(), [1000.0]
     outbox, sender = _outbox(store, now)
     sender.fail = True
     item = outbox.item("ev", "send", "tn_1", "carrier.send_message", {"to": "+1555"})
     _commit(outbox, [item])
     outbox.run_staged([item])
+    return store, now, outbox, sender, item
+
+
+def test_a_carrier_outage_is_retried_by_the_sweep_then_given_up() -> None:
+    store, now, outbox, sender, item = _a_send_that_failed()
     assert store.items[item.key].status == PENDING
     now[0] += 31
     sender.fail = False
@@ -96,12 +102,7 @@ def test_a_carrier_outage_is_retried_by_the_sweep_then_given_up() -> None:
 
 def test_a_retry_the_sweep_makes_that_fails_is_logged_not_only_counted(caplog) -> None:
     # given a message whose first send failed, and a carrier still failing at the sweep
-    store, now = FakeOutboxStore(), [1000.0]
-    outbox, sender = _outbox(store, now)
-    sender.fail = True
-    item = outbox.item("ev", "send", "tn_1", "carrier.send_message", {"to": "+1555"})
-    _commit(outbox, [item])
-    outbox.run_staged([item])
+    _, now, outbox, _, item = _a_send_that_failed()
     now[0] += 31
     # when the sweep tries it again
     with caplog.at_level("WARNING", logger="hotline.outbox"):
