@@ -11,6 +11,8 @@ let baseTitle = null;
 function beep() {
   try {
     audio = audio || new AudioContext();
+    // Before the user's first click the browser refuses to resume audio (autoplay
+    // policy); the title still blinks, and the next ring tries again.
     if (audio.state === "suspended") audio.resume().catch(() => {});
     const now = audio.currentTime;
     for (const [offset, freq] of [[0, 440], [0.25, 480], [0.5, 440], [0.75, 480]]) {

@@ -147,7 +147,9 @@ export class SimDevice extends Emitter {
   updateToken() {} // the simulator needs no token
 
   destroy() {
-    this.unregister().catch(() => {});
+    // The page is going away and has nowhere to show it: a failed unregister (the
+    // simulator keeps ringing this identity) is noted in the console, not swallowed.
+    this.unregister().catch((error) => console.warn("could not unregister the device", error));
     this._state = "destroyed";
   }
 
