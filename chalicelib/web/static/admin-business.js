@@ -82,6 +82,38 @@ function monitoringForm() {
     saved);
 }
 
+// The web chat card: the one <script> tag to paste into the business's own site, with
+// its public widget key (GET api/tenant's widget_key), and a copy button.
+export function chatSnippet(widgetKey, pageUrl) {
+  const src = new URL("chat/widget.js", pageUrl).href;
+  return `<script src="${src}" data-widget-key="${widgetKey}" defer></script>`;
+}
+
+function webChatCard(widgetKey) {
+  if (!widgetKey) return el("p", { class: "muted" }, "Web chat is not set up yet.");
+  const snippet = chatSnippet(widgetKey, window.location.href);
+  const done = el("span", { class: "small muted", role: "status" });
+  const code = el("pre", { class: "json snippet", id: "chat-snippet", "data-testid": "chat-snippet" }, snippet);
+  const copy = el("button", { class: "btn", type: "button", id: "copy-chat-snippet" }, "Copy snippet");
+  copy.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(snippet);
+      done.textContent = "Copied. Paste it before </body> on every page that should show the chat.";
+    } catch (error) {
+      window.getSelection().selectAllChildren(code);
+      done.textContent = "Press Ctrl+C (⌘C on a Mac) to copy the selected snippet.";
+    }
+  });
+  return el("div", {},
+    el("p", {}, "Paste this tag into your website's pages. Visitors get a chat button; their chats reach your agents' desktops as chat tasks, and land in the CRM."),
+    code,
+    el("div", { class: "actions" }, copy, done),
+    el("dl", { class: "facts" },
+      el("dt", {}, "Widget key"), el("dd", {}, el("code", { "data-testid": "widget-key" }, widgetKey)),
+      el("dt", {}, "No agent free"), el("dd", {}, "The chat asks for the visitor's name and email, then waits in the support queue."),
+      el("dt", {}, "After hours"), el("dd", {}, "The chat takes a message with an email; it waits in the queue as a chat task for the morning.")));
+}
+
 export async function loadBusiness(container, heading) {
   try {
     const tenant = await api("GET", "api/tenant");
@@ -96,6 +128,8 @@ export async function loadBusiness(container, heading) {
       hoursForm(current, show, message),
       monitoringForm());
     show(tenant);
+    const chatBody = document.getElementById("webchat-body");
+    if (chatBody) replace(chatBody, webChatCard(tenant.widget_key));
   } catch (error) {
     replace(container, el("p", { class: "alert error" }, error.message));
   }

@@ -1,0 +1,155 @@
+"""The web chat widget in Chromium, on a plain HTML page served from another origin than
+the app (a business's own site), against the whole running stack: the visitor chats with
+an agent (the agent side through the API), reloads and keeps the thread; and the owner
+finds the snippet on the admin page.
+
+The widget lives in an open shadow root; Playwright's CSS locators pierce it."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from devtools.ddblocal import free_port
+from tests.browser.conftest import SCREENSHOTS, screenshot, sign_in
+from tests.stack import Api, RunningStack
+
+pytestmark = pytest.mark.browser
+
+SHOP_PAGE = Path(__file__).parent / "chat_shop.html"
+WAIT_MS = 20_000
+
+
+class Shop:
+    """The business's site: its own little HTTP server on its own port (another origin)."""
+
+    def __init__(self, widget_tag: str) -> None:
+        page = SHOP_PAGE.read_text().replace("{{WIDGET_TAG}}", widget_tag).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
+
+            def log_message(self, *args: Any) -> None:
+                return
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://localhost:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Shop:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def widget_key(stack: RunningStack) -> str:
+    return str(stack.owner().ok("GET", "/api/tenant")["widget_key"])
+
+
+@pytest.fixture
+def agent(stack: RunningStack) -> Iterator[Api]:
+    api, other = stack.agent(0), stack.agent(1)
+    other.ok("PUT", "/api/me/activity", {"activity": "offline"})
+    api.ok("PUT", "/api/me/activity", {"activity": "available"})
+    yield api
+    for task in api.ok("GET", "/api/me/tasks")["tasks"]:
+        if task["status"] in ("assigned", "wrapping"):
+            api.call("POST", f"/api/tasks/{task['id']}/wrapup", {"disposition": "Resolved"})
+    api.ok("PUT", "/api/me/activity", {"activity": "offline"})
+
+
+def accept_chat(agent: Api) -> dict[str, Any]:
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while time.monotonic() < deadline:
+        offers = [r for r in agent.ok("GET", "/api/me/reservations")["reservations"]
+                  if r["task"]["channel"] == "chat"]
+        if offers:
+            return dict(agent.ok("POST", f"/api/reservations/{offers[0]['id']}/accept"))
+        time.sleep(0.2)
+    raise AssertionError("the chat was never offered to the agent")
+
+
+def test_a_visitor_chats_from_a_business_site_and_keeps_the_thread_on_reload(
+        page: Page, stack: RunningStack, agent: Api, widget_key: str,
+        errors: list[str]) -> None:
+    tag = (f'<script src="{stack.app_url}/chat/widget.js" data-widget-key="{widget_key}" '
+           'data-wait="2" defer></script>')
+    with Shop(tag) as shop:
+        assert not shop.url.startswith(stack.app_url)  # another origin than the app's
+        # given the business's page with the widget's one script tag
+        page.goto(shop.url)
+        launcher = page.locator("#hotline-chat .hlc-launcher")
+        expect(launcher).to_have_text("Chat with us")
+        screenshot(page, "chat-widget-closed")
+        # when the visitor opens the chat (an agent is free: no form) and writes
+        launcher.click()
+        panel = page.locator("#hotline-chat .hlc-panel")
+        business = stack.owner().ok("GET", "/api/tenant")["name"]
+        expect(panel.locator(".hlc-title")).to_have_text(business, timeout=WAIT_MS)
+        expect(panel.locator(".hlc-who")).to_be_hidden()
+        panel.locator(".hlc-text").fill("Hi! Can I pause deliveries in August?")
+        panel.locator(".hlc-send").click()
+        expect(panel.locator(".hlc-mine .hlc-body")).to_have_text(
+            ["Hi! Can I pause deliveries in August?"], timeout=WAIT_MS)
+        # and the agent accepts the chat task and replies from the desktop's API
+        task = accept_chat(agent)
+        agent.ok("POST", f"/api/tasks/{task['id']}/messages",
+                 {"body": "Of course! Just tell me the dates."})
+        # then the reply appears in the widget
+        expect(panel.locator(".hlc-theirs .hlc-body")).to_have_text(
+            ["Of course! Just tell me the dates."], timeout=WAIT_MS)
+        panel.locator(".hlc-text").fill("August 1 to 20, thanks")
+        panel.locator(".hlc-text").press("Enter")
+        expect(panel.locator(".hlc-mine .hlc-body")).to_have_count(2, timeout=WAIT_MS)
+        screenshot(page, "chat-widget-talking", part="#hotline-chat .hlc-panel")
+        # when the visitor reloads the page
+        page.reload()
+        # then the chat is open again with the whole thread, and still talking
+        bodies = page.locator("#hotline-chat .hlc-body")
+        expect(bodies).to_have_text(["Hi! Can I pause deliveries in August?",
+                                     "Of course! Just tell me the dates.",
+                                     "August 1 to 20, thanks"], timeout=WAIT_MS)
+        agent.ok("POST", f"/api/tasks/{task['id']}/messages", {"body": "Done: paused."})
+        expect(page.locator("#hotline-chat .hlc-theirs .hlc-body")).to_have_count(
+            2, timeout=WAIT_MS)
+        screenshot(page, "chat-widget-after-reload", part="#hotline-chat .hlc-panel")
+        thread = agent.ok("GET", f"/api/tasks/{task['id']}/messages")
+        assert [m["body"] for m in thread["messages"]] == [
+            "Hi! Can I pause deliveries in August?", "Of course! Just tell me the dates.",
+            "August 1 to 20, thanks", "Done: paused."]
+
+
+def test_the_owner_finds_the_snippet_on_the_admin_page(
+        page: Page, stack: RunningStack, widget_key: str, errors: list[str]) -> None:
+    owner = stack.owner()
+    sign_in(page, owner.ok("GET", "/api/me"), token=str(owner.token))
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"],
+                                   origin=stack.app_url)
+    page.goto(stack.app_url + "/admin#webchat")
+    snippet = page.get_by_test_id("chat-snippet")
+    expected = (f'<script src="{stack.app_url}/chat/widget.js" '
+                f'data-widget-key="{widget_key}" defer></script>')
+    expect(snippet).to_have_text(expected, timeout=WAIT_MS)
+    expect(page.get_by_test_id("widget-key")).to_have_text(widget_key)
+    page.get_by_role("button", name="Copy snippet").click()
+    expect(page.locator("#webchat [role=status]")).to_contain_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == expected
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.locator("#webchat").screenshot(path=str(SCREENSHOTS / "admin-web-chat-card.png"))
+    screenshot(page, "admin-web-chat")
