@@ -116,6 +116,11 @@ def reports_page() -> Response:
     return _page("reports")
 
 
+@bp.route("/contacts", methods=["GET"])
+def contacts_page() -> Response:
+    return _page("contacts")
+
+
 @bp.route("/static/{name}", methods=["GET"])
 def static_file(name: str) -> Response:
     if not STATIC_NAME.match(name):

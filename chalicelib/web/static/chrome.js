@@ -3,6 +3,7 @@ import { logOut } from "./api.js";
 
 const PAGES = [
   { href: "agent", label: "Agent desktop", roles: ["agent", "supervisor", "owner", "admin"] },
+  { href: "contacts", label: "Contacts", roles: ["agent", "supervisor", "owner", "admin"] },
   { href: "supervisor", label: "Live queues", roles: ["supervisor", "owner", "admin"] },
   { href: "reports", label: "Reports", roles: ["supervisor", "owner", "admin"] },
   { href: "admin", label: "Admin", roles: ["owner", "admin"] },
