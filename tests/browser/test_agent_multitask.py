@@ -312,3 +312,23 @@ def test_a_voicemail_plays_from_the_recording_route_and_is_called_back(
     expect(entry(desk, "TK5")).to_have_attribute("aria-current", "true")
     expect(desk.locator("#task-list .task-entry")).to_have_count(2)
 
+
+
+def test_a_web_chat_shows_the_visitors_name_and_email_and_is_answered(
+        desk: Page, site: FakeSite, api: FakeApi, talk: FakeConversations) -> None:
+    talk.thread("TK6", "chat", {"contact_id": "ct_jo", "name": "Jo Visitor",
+                                "email": "jo@example.com"},
+                [talk.message("inbound", "Is the 5-gallon jug BPA free?",
+                              author={"kind": "customer", "name": "Jo Visitor"})])
+    held(api, {"id": "TK6", "status": "assigned", "channel": "chat", "queue": "support",
+               "caller": None, "assigned_at": time.time() - 15, "message_count": 1,
+               "last_message_at": time.time() - 15})
+    desk.goto(site.url + "agent")
+    expect(entry(desk, "TK6")).to_contain_text("Jo Visitor")
+    expect(desk.get_by_test_id("task-caller")).to_have_text("Jo Visitor")
+    expect(desk.locator("#customer")).to_contain_text("jo@example.com")
+    desk.get_by_label("Reply by chat").fill("Yes, it is.")
+    desk.get_by_role("button", name="Send").click()
+    expect(desk.get_by_test_id("thread").locator("li.msg.outbound")).to_contain_text(
+        "Yes, it is.")
+    screenshot(desk, "agent-chat")

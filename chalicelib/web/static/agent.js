@@ -69,6 +69,7 @@ function cardFor(number, fresh = false) {
 
 function showCustomer(number, current, fresh = false) {
   if (!number || (number === customerPhone && !fresh)) return;
+  delete page.customer.dataset.visitor;
   customerPhone = number;
   customerCurrent = current;
   replace(page.customer, el("p", { class: "muted" }, `Looking up ${formatPhone(number)}…`));
@@ -287,6 +288,21 @@ function render(offers, held, reservations) {
   draw();
   const focus = selectedTask() || offers[0];
   if (focus && focus.caller) showCustomer(bareNumber(focus.caller), focus.interactionId);
+  else if (focus) showVisitor(focus);
+}
+
+// A web chat visitor has no number to look up: the name and email they gave, if any.
+function showVisitor(task) {
+  const contact = threads.contact(task.id || task.taskId) || {};
+  const key = `visitor:${task.id}:${contact.name || ""}:${contact.email || ""}`;
+  if (page.customer.dataset.visitor === key) return;
+  page.customer.dataset.visitor = key;
+  customerPhone = null;
+  replace(page.customer, el("div", { class: "crm-head" },
+    el("div", { class: "avatar", "aria-hidden": "true" }, "?"),
+    el("div", { class: "crm-who" },
+      el("h3", { class: "crm-name", "data-testid": "crm-name" }, contact.name || "Web chat visitor"),
+      el("p", { class: "small muted" }, contact.email || "No email given"))));
 }
 
 let stopped = false;

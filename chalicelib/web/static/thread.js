@@ -47,6 +47,11 @@ export class Threads {
     return (payload && payload.contact && payload.contact.name) || null;
   }
 
+  contact(taskId) {
+    const payload = this.byTask.has(taskId) ? this.byTask.get(taskId).payload : null;
+    return (payload && payload.contact) || null;
+  }
+
   markRead(taskId) {
     const st = this.state(taskId);
     if (st.unread) { st.unread = 0; this.onChange(taskId); }
