@@ -16,19 +16,10 @@ from chalicelib.adapters.dynamo.errors import dynamo_call, is_conditional_failur
 from chalicelib.adapters.dynamo.models.metrics import MetricAggregateModel
 from chalicelib.config import Settings
 from chalicelib.domain.crm import Interaction
+from chalicelib.domain.metrics.aggregates import AggregateWrite
 from chalicelib.domain.metrics.summary import Totals
 
 COUNTERS = tuple(Totals().to_dict())
-
-
-@dataclass(frozen=True)
-class AggregateWrite:
-    """What to ADD to one aggregate item."""
-
-    pk: str
-    sk: str
-    start: float
-    totals: Totals
 
 
 @dataclass(frozen=True)
@@ -88,6 +79,9 @@ class MetricsRepository:
         return self._commit(marker, state_start, writes)
 
     def _raise_maxima(self, writes: Sequence[AggregateWrite]) -> None:
+        """Raise each bucket's longest wait to this contact's, finest bucket first: when a
+        bucket already holds a longer wait, so do the coarser ones (whoever wrote it wrote
+        them next), so the first refusal ends it. About one request per contact."""
         for write in writes:
             wait = write.totals.wait_max_ms
             if not wait:
@@ -100,7 +94,7 @@ class MetricsRepository:
             except PynamoDBException as exc:
                 if not is_conditional_failure(exc):
                     raise
-                # a larger longest wait is already stored: nothing to do
+                return  # a longer wait is stored here, and in every coarser bucket
 
     @dynamo_call("read aggregates")
     def query(self, pk: str, sk_prefix: str | None = None) -> list[StoredAggregate]:

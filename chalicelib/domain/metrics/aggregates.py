@@ -175,3 +175,13 @@ def item_key(tenant_id: str, key: AggregateKey, tz: ZoneInfo) -> tuple[str, str]
     pk = f"{tenant_id}#agg#{key.size.value}#{partition}"
     sk = f"{key.label}#{key.queue}#{key.agent}#{key.channel}"
     return pk, sk
+
+
+@dataclass(frozen=True)
+class AggregateWrite:
+    """What to ADD to one aggregate item (its keys from ``item_key``)."""
+
+    pk: str
+    sk: str
+    start: float
+    totals: Totals

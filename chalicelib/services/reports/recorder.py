@@ -18,12 +18,13 @@ from chalicelib.domain.crm import Interaction
 from chalicelib.domain.metrics.aggregates import (
     ANY,
     AggregateKey,
+    AggregateWrite,
     agent_contributions,
     interaction_contributions,
     item_key,
     repeat_contributions,
 )
-from chalicelib.domain.metrics.buckets import INTERVAL_SIZES
+from chalicelib.domain.metrics.buckets import INTERVAL_SIZES, IntervalSize
 from chalicelib.domain.metrics.records import (
     DEFAULT_FCR_WINDOW_SECONDS,
     AgentState,
@@ -41,6 +42,9 @@ log = logging.getLogger("hotline.reports")
 
 # Routing's activities (domain/routing/model.py Activity) that count as staffed time.
 STAFFED_ACTIVITIES = frozenset({"available"})
+# Agent time is kept by hour, day and month (not by quarter-hour: a 4-hour stretch would
+# write 16 more items). Occupancy by 15 minutes is therefore not reported (null).
+AGENT_TIME_SIZES = (IntervalSize.HOUR, IntervalSize.DAY, IntervalSize.MONTH)
 
 
 class AggregateStore(Protocol):
@@ -98,8 +102,6 @@ class MetricsRecorder:
 
     def _writes(self, tenant_id: str, tz: ZoneInfo,
                 contributions: Iterable[tuple[AggregateKey, Totals]]) -> list[Any]:
-        from chalicelib.adapters.dynamo.metrics_repository import AggregateWrite
-
         merged: dict[AggregateKey, Totals] = {}
         for key, totals in contributions:
             merged[key] = merged[key].merge(totals) if key in merged else totals
@@ -156,6 +158,6 @@ class MetricsRecorder:
         tz = zone_of(self.tenants.get(tenant_id))
         interval = AgentStateInterval(agent_id, AgentState.AVAILABLE, start, end)
         contributions = [(key, Totals(staffed_ms=t.staffed_ms))
-                         for key, t in agent_contributions(interval, tz)]
+                         for key, t in agent_contributions(interval, tz, AGENT_TIME_SIZES)]
         return self.store.add_agent_time(tenant_id, agent_id, start,
                                          self._writes(tenant_id, tz, contributions))
