@@ -187,8 +187,10 @@ class ChatVisitors:
                 current = None
             if current is not None and current.is_active:
                 return current
-        interaction_id = (cid if conversation.interaction_id is None
-                          else f"{cid}.{secrets.token_hex(4)}")
+        # A chat whose task closed opens a new one: its id follows from the closed task's,
+        # so two messages racing here still make one task (enqueue_message's key).
+        interaction_id = (cid if conversation.task_id is None
+                          else f"{cid}.{conversation.task_id[-10:]}")
         contact = conversation.contact_key
         self.crm.record_started(tenant_id, interaction_id, contact, None, "chat", "inbound")
         self._remember_visitor(conversation)

@@ -195,3 +195,25 @@ def test_get_api_tenant_names_the_widget_key(http, business):
     tenant = http.ok("GET", "/api/tenant", token=owner)
     assert tenant["widget_key"] == business.widget_key
     assert tenant["widget_key"].startswith(f"wk_{business.tenant_id}_")
+
+
+def test_a_visitor_writing_after_the_wrap_up_opens_a_new_task_on_the_same_thread(
+        http, business):
+    # given a chat the agent answered and wrapped up
+    ann = business.add_agent("u_ann", "Ann")
+    chat = start(http, business, name="Hal", email="hal@example.com")
+    say(http, chat, "first question")
+    first = accept(http, ann)
+    http.ok("POST", f"/api/tasks/{first['id']}/messages", {"body": "first answer"}, token=ann)
+    http.ok("POST", f"/api/tasks/{first['id']}/wrapup", {"disposition": "Resolved"},
+            token=ann)
+    http.ok("PUT", "/api/me/activity", {"activity": "available"}, token=ann)
+    # when the visitor writes again
+    say(http, chat, "one more thing")
+    # then a new chat task is offered, and its thread is the whole conversation
+    second = accept(http, ann)
+    assert second["id"] != first["id"]
+    thread = http.ok("GET", f"/api/tasks/{second['id']}/messages", token=ann)
+    assert [m["body"] for m in thread["messages"]] == ["first question", "first answer",
+                                                      "one more thing"]
+    assert read(http, chat)["next"] == 3
