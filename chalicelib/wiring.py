@@ -218,9 +218,8 @@ def register_number_release(outbox: Any) -> None:
     from chalicelib.adapters.twilio.carrier import TwilioAccounts
 
     def release(item: Any) -> None:
-        payload = item.payload
-        TwilioAccounts(bound_settings()).release_number(
-            payload["account_sid"], payload["auth_token"], payload["number"])
+        TwilioAccounts(bound_settings()).release_number_as_platform(
+            item.payload["account_sid"], item.payload["number"])
 
     outbox.register(RELEASE_NUMBER, release, at_most_once=False)
 
@@ -228,11 +227,9 @@ def register_number_release(outbox: Any) -> None:
 RELEASE_NUMBER = "release_number"
 
 
-def release_number_later(tenant_id: str, account_sid: str, auth_token: str,
-                         number: str) -> None:
+def release_number_later(tenant_id: str, account_sid: str, number: str) -> None:
     get_outbox().defer(f"signup#{tenant_id}", f"release:{number}", tenant_id,
-                       RELEASE_NUMBER, {"account_sid": account_sid,
-                                        "auth_token": auth_token, "number": number})
+                       RELEASE_NUMBER, {"account_sid": account_sid, "number": number})
 
 
 def run_outbox_sweep(now: float | None = None):  # type: ignore[no-untyped-def]

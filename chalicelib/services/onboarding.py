@@ -46,8 +46,8 @@ class Hasher(Protocol):
 
 
 # Hands a release that failed now to the scheduled sweep (the outbox), so no paid number
-# is left without a tenant: (tenant_id, account_sid, auth_token, number).
-ReleaseLater = Callable[[str, str, str, str], None]
+# is left without a tenant: (tenant_id, account_sid, number).
+ReleaseLater = Callable[[str, str, str], None]
 
 
 # A provisioner sets up one part of a new tenant (default flows, queues) and returns
@@ -186,8 +186,7 @@ class Onboarding:
                       mask(number), tenant.twilio_account_sid)
             return
         try:
-            self.release_later(tenant.tenant_id, tenant.twilio_account_sid,
-                               tenant.twilio_auth_token, number)
+            self.release_later(tenant.tenant_id, tenant.twilio_account_sid, number)
             log.warning("the sweep will release %s for %s", mask(number), tenant.tenant_id)
         except Exception:
             log.exception("could not hand the release of %s in account %s to the sweep: "

@@ -80,7 +80,17 @@ class TwilioAccounts:
 
     def release_number(self, account_sid: str, auth_token: str, number: str) -> None:
         """Give a bought number back (a signup that failed after buying it)."""
-        client = self.client_for(self.settings, account_sid, auth_token)
+        self._release(self.client_for(self.settings, account_sid, auth_token), number)
+
+    def release_number_as_platform(self, account_sid: str, number: str) -> None:
+        """The same, with the platform's credentials on the subaccount (the sweep's way: it
+        keeps no tenant token)."""
+        from chalicelib.adapters.twilio.rest import platform_client_for
+
+        self._release(platform_client_for(self.settings, account_sid), number)
+
+    @staticmethod
+    def _release(client: Any, number: str) -> None:
         with twilio_call("find number"):
             owned = client.incoming_phone_numbers.list(phone_number=number, limit=20)
         for found in owned:

@@ -30,13 +30,14 @@ def _rebasing_http_client(api_base: str, timeout: float) -> Any:
 
 
 @lru_cache(maxsize=64)
-def _client(account_sid: str, auth_token: str, api_base: str | None, timeout: float) -> Any:
+def _client(account_sid: str, auth_token: str, api_base: str | None, timeout: float,
+            on_behalf_of: str | None = None) -> Any:
     from twilio.http.http_client import TwilioHttpClient
     from twilio.rest import Client
 
     http = (_rebasing_http_client(api_base, timeout) if api_base
             else TwilioHttpClient(timeout=timeout))
-    return Client(account_sid, auth_token, http_client=http)
+    return Client(account_sid, auth_token, account_sid=on_behalf_of, http_client=http)
 
 
 def twilio_client(settings: Settings, account_sid: str | None = None,
@@ -45,3 +46,10 @@ def twilio_client(settings: Settings, account_sid: str | None = None,
     return _client(account_sid or settings.twilio_account_sid,
                    auth_token or settings.twilio_auth_token,
                    settings.twilio_api_base, settings.http_timeout_seconds)
+
+
+def platform_client_for(settings: Settings, subaccount_sid: str) -> Any:
+    """The platform account's credentials acting on one of its subaccounts (Twilio lets a
+    parent account manage its subaccounts' resources), so no tenant token is needed."""
+    return _client(settings.twilio_account_sid, settings.twilio_auth_token,
+                   settings.twilio_api_base, settings.http_timeout_seconds, subaccount_sid)
