@@ -47,12 +47,19 @@ class Contact:
         return self.outcome.startswith("abandoned") and self.wait_seconds < SHORT_ABANDON
 
     def view(self) -> dict[str, Any]:
-        return {"interaction_id": self.interaction_id,
-                "offered_at": self.offered_at.isoformat(), "channel": self.channel,
-                "queue": self.queue, "agent_id": self.agent_id,
-                "agent_name": AGENTS.get(self.agent_id or ""),
-                "contact_phone": self.contact_phone, "outcome": self.outcome,
-                "wait_seconds": self.wait_seconds, "handle_seconds": self.handle_seconds}
+        """The drill-down row as REPORTS-API sends it: the interaction's public view with
+        its timings (handle = talk + hold + wrap-up) and its metric outcome."""
+        handle = self.handle_seconds or 0.0
+        hold = 20.0 if handle > 300 else 0.0
+        wrapup = 30.0 if handle else 0.0
+        queued = self.offered_at.timestamp()
+        return {"id": self.interaction_id, "phone": self.contact_phone,
+                "channel": self.channel, "direction": "inbound", "queue": self.queue,
+                "started_at": queued - 12, "queued_at": queued, "agent_id": self.agent_id,
+                "outcome": "abandoned" if self.outcome.startswith("abandoned") else self.outcome,
+                "metric_outcome": self.outcome, "wait_seconds": self.wait_seconds,
+                "ivr_seconds": 12.0, "talk_seconds": round(handle - hold - wrapup, 1)
+                if handle else 0.0, "hold_seconds": hold, "wrapup_seconds": wrapup}
 
 
 def _day() -> list[Contact]:

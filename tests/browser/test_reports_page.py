@@ -164,6 +164,11 @@ def test_a_tile_drills_down_to_the_interactions_behind_it(
     assert {row[5] for row in rows[1:]} == {"abandoned-queue"}
     assert rows[1][4] == abandoned[0].contact_phone and rows[1][6] == str(
         abandoned[0].wait_seconds)
+    answered = next(c for c in fake_reports.CONTACTS if c.answered)
+    reports.locator("[data-tile=answered]").click()
+    row = drill.locator(f"tr[data-interaction={answered.interaction_id}]")
+    expect(row).to_contain_text(fake_reports.AGENTS[answered.agent_id or ""])
+    expect(row).to_contain_text(f"{round(answered.handle_seconds or 0) // 60}:")
     reports.locator("[data-tile=offered]").click()
     expect(drill).to_contain_text("Interactions behind Offered")
     expect(drill.locator("tr[data-interaction]")).to_have_count(fake_reports.PAGE)

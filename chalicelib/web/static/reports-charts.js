@@ -28,7 +28,7 @@ const pct = (value) => (value === null || value === undefined ? null : Math.roun
 export function intervalsChart(canvas, intervals) {
   return draw(canvas, {
     data: {
-      labels: intervals.map((row) => row.label || row.start),
+      labels: intervals.map((row) => row.shown || row.label || row.start),
       datasets: [
         { type: "bar", order: 1, label: "Answered", data: intervals.map((r) => Number(r.answered || 0)), backgroundColor: COLORS.green, stack: "calls", yAxisID: "y" },
         { type: "bar", order: 1, label: "Abandoned", data: intervals.map((r) => Number(r.abandoned || 0)), backgroundColor: COLORS.red, stack: "calls", yAxisID: "y" },
@@ -68,7 +68,7 @@ export function agentsChart(canvas, agents) {
 export function staffingChart(canvas, intervals) {
   return draw(canvas, {
     data: {
-      labels: intervals.map((row) => row.label || row.start),
+      labels: intervals.map((row) => row.shown || row.label || row.start),
       datasets: [
         { type: "bar", order: 1, label: "Erlang C", data: intervals.map((r) => Number(r.agents_erlang_c || 0)), backgroundColor: COLORS.blue },
         { type: "bar", order: 1, label: "Erlang A", data: intervals.map((r) => Number(r.agents_erlang_a || 0)), backgroundColor: COLORS.grey },

@@ -28,8 +28,19 @@ function figureColumns() {
   return FIGURES.map(([key, label, show, csv]) => ({ label, num: true, show: (row) => show(row[key]), csv: (row) => csv(row[key]) }));
 }
 
+// A drill-down row as the API sends it (docs/pages.md): the interaction's public view
+// (`id`, `phone`, `started_at`, ...) with its timings and metric outcome.
+const handle = (r) => {
+  if (r.handle_seconds !== undefined && r.handle_seconds !== null) return r.handle_seconds;
+  const parts = [r.talk_seconds, r.hold_seconds, r.wrapup_seconds].filter((v) => v !== undefined && v !== null);
+  return parts.length ? parts.reduce((sum, v) => sum + Number(v), 0) : null;
+};
+const CHANNELS = { voice: "Voice", sms: "SMS", whatsapp: "WhatsApp", chat: "Chat", voicemail: "Voicemail" };
+const outcome = (r) => r.metric_outcome || r.outcome || "";
+const wait = (r) => r.wait_seconds ?? r.queue_wait_seconds;
+
 function when(row) {
-  const at = row.offered_at ?? row.started_at;
+  const at = row.offered_at ?? row.queued_at ?? row.started_at;
   if (at === null || at === undefined) return "";
   const date = new Date(typeof at === "number" ? at * 1000 : at);
   return Number.isNaN(date.getTime()) ? String(at) : date;
@@ -43,7 +54,7 @@ export const TABLES = {
   },
   intervals: {
     caption: "Figures by interval",
-    columns: [{ label: "Interval", show: (r) => r.label || r.start, csv: (r) => r.start || r.label || "" }, ...figureColumns()],
+    columns: [{ label: "Interval", show: (r) => r.shown || r.label || r.start, csv: (r) => r.start || r.label || "" }, ...figureColumns()],
     attrs: (r) => ({ "data-interval": r.start || r.label }),
   },
   agents: {
@@ -55,7 +66,7 @@ export const TABLES = {
   staffing: {
     caption: "Agents needed per interval against full-time agents on shift",
     columns: [
-      { label: "Interval", show: (r) => r.label || r.start, csv: (r) => r.start || r.label || "" },
+      { label: "Interval", show: (r) => r.shown || r.label || r.start, csv: (r) => r.start || r.label || "" },
       { label: "Forecast calls", num: true, show: (r) => fixed(r.forecast_calls), csv: (r) => secs(r.forecast_calls) },
       { label: "Erlang C", num: true, show: (r) => count(r.agents_erlang_c), csv: (r) => count(r.agents_erlang_c) },
       { label: "Erlang A", num: true, show: (r) => count(r.agents_erlang_a), csv: (r) => count(r.agents_erlang_a) },
@@ -71,17 +82,37 @@ export const TABLES = {
     columns: [
       { label: "When", show: (r) => { const d = when(r); return d instanceof Date ? d.toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : d; },
         csv: (r) => { const d = when(r); return d instanceof Date ? d.toISOString() : d; } },
-      { label: "Channel", show: (r) => titleCase(r.channel || ""), csv: (r) => r.channel || "" },
+      { label: "Channel", show: (r) => CHANNELS[r.channel] || titleCase(r.channel || ""), csv: (r) => r.channel || "" },
       { label: "Queue", show: (r) => r.queue || "–", csv: (r) => r.queue || "" },
       { label: "Agent", show: (r) => r.agent_name || r.agent_id || "–", csv: (r) => r.agent_name || r.agent_id || "" },
-      { label: "Customer", show: (r) => formatPhone(r.contact_phone), csv: (r) => r.contact_phone || "" },
-      { label: "Outcome", show: (r) => titleCase(r.outcome || ""), csv: (r) => r.outcome || "" },
-      { label: "Wait", num: true, show: (r) => formatDuration(r.wait_seconds ?? r.queue_wait_seconds), csv: (r) => secs(r.wait_seconds ?? r.queue_wait_seconds) },
-      { label: "Handle", num: true, show: (r) => formatDuration(r.handle_seconds), csv: (r) => secs(r.handle_seconds) },
+      { label: "Customer", show: (r) => formatPhone(r.contact_phone || r.phone), csv: (r) => r.contact_phone || r.phone || "" },
+      { label: "Outcome", show: (r) => titleCase(outcome(r)), csv: outcome },
+      { label: "Wait", num: true, show: (r) => formatDuration(wait(r)), csv: (r) => secs(wait(r)) },
+      { label: "Handle", num: true, show: (r) => (Number(handle(r)) > 0 ? formatDuration(handle(r)) : "–"), csv: (r) => secs(handle(r)) },
     ],
-    attrs: (r) => ({ "data-interaction": r.interaction_id }),
+    attrs: (r) => ({ "data-interaction": r.interaction_id || r.id }),
   },
 };
+
+// An interval's short name from its start (ISO in the tenant's clock, or epoch seconds):
+// "09:00" within one day, "30 Nov 09:00" across days, "Mon 30 Nov" for a day.
+export function intervalLabel(row, size, multiDay) {
+  const at = row.start ?? row.label;
+  let parts = null;
+  if (typeof at === "number") {
+    const d = new Date(at * 1000);
+    parts = [d.getFullYear(), d.getMonth() + 1, d.getDate(), d.getHours(), d.getMinutes()];
+  } else {
+    const found = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2}))?/.exec(String(at || ""));
+    if (!found) return String(row.label ?? at ?? "");
+    parts = found.slice(1).map((v) => Number(v || 0));
+  }
+  const [y, m, d, hh, mm] = parts;
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (size === "day") return day.toLocaleDateString(undefined, { timeZone: "UTC", weekday: "short", day: "numeric", month: "short" });
+  const time = `${String(hh).padStart(2, "0")}:${String(mm).padStart(2, "0")}`;
+  return multiDay ? `${day.toLocaleDateString(undefined, { timeZone: "UTC", day: "numeric", month: "short" })} ${time}` : time;
+}
 
 function fixed(value) {
   return value === null || value === undefined ? "–" : String(Math.round(Number(value) * 10) / 10);

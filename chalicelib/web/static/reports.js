@@ -7,7 +7,7 @@ import { el, replace, announce } from "./dom.js";
 import { formatDuration } from "./format.js";
 import { setUpChrome } from "./chrome.js";
 import { percent } from "./wallboard.js";
-import { renderTable, toCsv, download } from "./reports-tables.js";
+import { renderTable, toCsv, download, intervalLabel } from "./reports-tables.js";
 import { intervalsChart, agentsChart, staffingChart } from "./reports-charts.js";
 
 const $ = (id) => document.getElementById(id);
@@ -15,6 +15,7 @@ const form = $("filters");
 const fields = ["from", "to", "queue", "agent", "channel", "interval"];
 const data = { summary: [], intervals: [], agents: [], staffing: [], interactions: [] };
 let drill = null; // { tile, outcome, query, next }
+const agentNames = new Map(); // user id -> name, for the drill-down's agent column
 
 // The tiles, and the interactions behind each (the drill-down's outcome filter).
 const TILES = [
@@ -85,13 +86,21 @@ function renderTiles(figures) {
   }));
 }
 
+// One page of the drill-down; a page the filters emptied (the server pages by time, then
+// filters) is followed by the next, up to 10, so "Load more" always shows something.
 async function loadDrill(more) {
-  const params = new URLSearchParams(drill.query);
-  if (more && drill.next) params.set("cursor", drill.next);
-  const found = await api("GET", `api/reports/interactions?${params}`);
-  const rows = (found && found.interactions) || [];
+  let rows = [];
+  let cursor = more ? drill.next : null;
+  for (let pages = 0; pages < 10 && (pages === 0 || (!rows.length && cursor)); pages += 1) {
+    const params = new URLSearchParams(drill.query);
+    if (cursor) params.set("cursor", cursor);
+    const found = await api("GET", `api/reports/interactions?${params}`);
+    rows = rows.concat(((found && found.interactions) || []).map((row) => ({
+      ...row, agent_name: row.agent_name || agentNames.get(row.agent_id) || null })));
+    cursor = (found && found.next) || null;
+  }
   data.interactions = more ? data.interactions.concat(rows) : rows;
-  drill.next = (found && found.next) || null;
+  drill.next = cursor;
   renderTable($("drill-body"), "interactions", data.interactions, "No interactions behind this figure");
   if (drill.next) {
     $("drill-body").append(el("div", { class: "actions" }, el("button", { class: "btn small", type: "button", id: "drill-more",
@@ -136,11 +145,11 @@ async function loadStaffing(f, queues) {
   }
   const params = new URLSearchParams({ queue, date: f.from, interval: f.interval === "15m" ? "15m" : "hour" });
   const found = await api("GET", `api/reports/staffing?${params}`);
-  data.staffing = (found && found.intervals) || [];
+  data.staffing = ((found && found.intervals) || []).map((row) => ({ ...row, shown: intervalLabel(row, "hour", false) }));
   const target = (found && found.target) || {};
   const short = data.staffing.filter((row) => Number(row.shortfall) > 0).length;
   $("staffing-note").textContent = `${queue}, ${found.date || f.from}: agents needed for ${percent(target.service_level)} answered in `
-    + `${target.threshold_seconds ?? "–"} s, with AHT ${formatDuration(found.aht_seconds)}`
+    + `${target.threshold_seconds ?? "–"} s, ${found.aht_seconds ? `with AHT ${formatDuration(found.aht_seconds)}` : "no AHT measured yet"}`
     + `${found.patience_seconds ? ` and callers' patience ${formatDuration(found.patience_seconds)}` : ""}. `
     + (short ? `${short} interval${short === 1 ? "" : "s"} need part-timers (highlighted).` : "Full-time agents cover every interval.");
   renderTable($("staffing-table"), "staffing", data.staffing, "No forecast for this day");
@@ -153,6 +162,7 @@ async function load(queues) {
   history.replaceState(null, "", `reports?${new URLSearchParams(Object.entries(f).filter(([, v]) => v))}`);
   const button = $("apply");
   button.disabled = true;
+  $("main").setAttribute("aria-busy", "true");
   try {
     const staffing = loadStaffing(f, queues).then(() => null, (error) => error);
     const [summary, intervals, agents] = await Promise.all([
@@ -161,7 +171,8 @@ async function load(queues) {
       api("GET", `api/reports/agents?${query(f, ["queue", "channel"])}`),
     ]);
     data.summary = [summary || {}];
-    data.intervals = (intervals && intervals.intervals) || [];
+    const size = (intervals && intervals.interval) || f.interval;
+    data.intervals = ((intervals && intervals.intervals) || []).map((row) => ({ ...row, shown: intervalLabel(row, size, f.from !== f.to) }));
     data.agents = (agents && agents.agents) || [];
     $("period").textContent = `${f.from === f.to ? f.from : `${f.from} to ${f.to}`}${summary && summary.timezone ? ` · times in ${summary.timezone}` : ""}`;
     renderTiles(data.summary[0]);
@@ -181,6 +192,7 @@ async function load(queues) {
     showError(error);
   } finally {
     button.disabled = false;
+    $("main").setAttribute("aria-busy", "false");
   }
 }
 
@@ -189,7 +201,8 @@ async function options() {
     api("GET", "api/queues").catch(() => null), api("GET", "api/users").catch(() => null)]);
   const names = ((queues && queues.queues) || []).map((queue) => queue.name);
   form.elements.queue.append(...names.map((name) => el("option", { value: name }, name)));
-  form.elements.agent.append(...((users && users.users) || []).map((user) => el("option", { value: user.id }, user.name || user.email)));
+  for (const user of (users && users.users) || []) agentNames.set(user.id, user.name || user.email);
+  form.elements.agent.append(...[...agentNames].map(([id, name]) => el("option", { value: id }, name)));
   return names;
 }
 
