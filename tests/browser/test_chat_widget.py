@@ -8,6 +8,7 @@ The widget lives in an open shadow root; Playwright's CSS locators pierce it."""
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 import time
 from collections.abc import Iterator
@@ -74,11 +75,18 @@ def agent(stack: RunningStack) -> Iterator[Api]:
     api.ok("PUT", "/api/me/activity", {"activity": "offline"})
 
 
-def accept_chat(agent: Api) -> dict[str, Any]:
+def conversation_on(page: Page, widget_key: str) -> str:
+    """The conversation id the widget keeps in the page's localStorage."""
+    stored = page.evaluate(f"localStorage.getItem('hotline-chat:{widget_key}')")
+    return str(json.loads(stored)["conversation_id"])
+
+
+def accept_chat(agent: Api, conversation_id: str) -> dict[str, Any]:
     deadline = time.monotonic() + WAIT_MS / 1000
     while time.monotonic() < deadline:
         offers = [r for r in agent.ok("GET", "/api/me/reservations")["reservations"]
-                  if r["task"]["channel"] == "chat"]
+                  if r["task"]["channel"] == "chat"
+                  and r["task"].get("conversation_id", conversation_id) == conversation_id]
         if offers:
             return dict(agent.ok("POST", f"/api/reservations/{offers[0]['id']}/accept"))
         time.sleep(0.2)
@@ -108,7 +116,7 @@ def test_a_visitor_chats_from_a_business_site_and_keeps_the_thread_on_reload(
         expect(panel.locator(".hlc-mine .hlc-body")).to_have_text(
             ["Hi! Can I pause deliveries in August?"], timeout=WAIT_MS)
         # and the agent accepts the chat task and replies from the desktop's API
-        task = accept_chat(agent)
+        task = accept_chat(agent, conversation_on(page, widget_key))
         agent.ok("POST", f"/api/tasks/{task['id']}/messages",
                  {"body": "Of course! Just tell me the dates."})
         # then the reply appears in the widget
@@ -153,3 +161,40 @@ def test_the_owner_finds_the_snippet_on_the_admin_page(
     SCREENSHOTS.mkdir(exist_ok=True)
     page.locator("#webchat").screenshot(path=str(SCREENSHOTS / "admin-web-chat-card.png"))
     screenshot(page, "admin-web-chat")
+
+
+def test_with_no_agent_free_the_widget_asks_for_name_and_email_first(
+        page: Page, stack: RunningStack, agent: Api, widget_key: str,
+        errors: list[str]) -> None:
+    # given a business whose agents are all offline
+    agent.ok("PUT", "/api/me/activity", {"activity": "offline"})
+    tag = (f'<script src="{stack.app_url}/chat/widget.js" data-widget-key="{widget_key}" '
+           'data-wait="2" defer></script>')
+    with Shop(tag) as shop:
+        page.goto(shop.url)
+        page.evaluate("localStorage.clear()")
+        page.reload()
+        # when a visitor opens the chat, then it asks for their name and email
+        page.locator("#hotline-chat .hlc-launcher").click()
+        panel = page.locator("#hotline-chat .hlc-panel")
+        expect(panel.locator(".hlc-notice")).to_contain_text("All our agents are busy",
+                                                             timeout=WAIT_MS)
+        expect(panel.locator(".hlc-name")).to_be_visible()
+        expect(panel.locator(".hlc-email")).to_be_visible()
+        panel.locator(".hlc-name").fill("Nina Visitor")
+        panel.locator(".hlc-email").fill("nina@example.com")
+        panel.locator(".hlc-text").fill("Do you have 3-gallon bottles?")
+        screenshot(page, "chat-widget-busy-form", part="#hotline-chat .hlc-panel")
+        panel.locator(".hlc-send").click()
+        # and once sent, the visitor waits in the queue with their message shown
+        expect(panel.locator(".hlc-mine .hlc-body")).to_have_text(
+            ["Do you have 3-gallon bottles?"], timeout=WAIT_MS)
+        expect(panel.locator(".hlc-notice")).to_contain_text("You're in the queue")
+        expect(panel.locator(".hlc-who")).to_be_hidden()
+        screenshot(page, "chat-widget-busy-queued", part="#hotline-chat .hlc-panel")
+        # then the agent who comes back gets the chat with the visitor's name and email
+        agent.ok("PUT", "/api/me/activity", {"activity": "available"})
+        task = accept_chat(agent, conversation_on(page, widget_key))
+        thread = agent.ok("GET", f"/api/tasks/{task['id']}/messages")
+        assert thread["contact"]["name"] == "Nina Visitor"
+        assert thread["contact"]["email"] == "nina@example.com"
