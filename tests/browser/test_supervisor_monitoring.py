@@ -29,8 +29,7 @@ def live_call(**extra: Any) -> dict[str, Any]:
 @pytest.fixture
 def console(page: Page, site: FakeSite, api: FakeApi, errors: list[str]) -> Page:
     sign_in(page, user("supervisor", "Sue Supervisor"))
-    api.reply("GET", "api/queues", {"queues": []})
-    api.reply("GET", "api/users", {"users": []})
+    api.reply("GET", "api/wallboard", {"generated_at": time.time(), "queues": [], "agents": []})
     api.reply("GET", "api/supervisor/calls", {"calls": [live_call()]})
     api.reply("POST", "api/voice/token", {"identity": SUPERVISOR, "mode": "sim",
                                           "sim_url": site.sim_url, "account_sid": "AC_test"})
