@@ -47,3 +47,12 @@ class TwilioVoiceSetup:
                 voice_method="POST")
         return VoiceCredentials(api_key_sid=str(key.sid), api_key_secret=str(key.secret),
                                 twiml_app_sid=str(app.sid))
+
+    def discard(self, tenant: Tenant, credentials: VoiceCredentials) -> None:
+        """Delete a key and App that lost the race to be the tenant's (made twice)."""
+        client = self.client_for(self.settings, tenant.twilio_account_sid,
+                                 tenant.twilio_auth_token)
+        with twilio_call("delete a spare voice API key"):
+            client.keys(credentials.api_key_sid).delete()
+        with twilio_call("delete a spare TwiML App"):
+            client.applications(credentials.twiml_app_sid).delete()

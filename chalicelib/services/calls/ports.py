@@ -53,6 +53,7 @@ class CallCrm(Protocol):
 
 class VoiceSetup(Protocol):
     def create(self, tenant: Tenant, voice_url: str) -> VoiceCredentials: ...
+    def discard(self, tenant: Tenant, credentials: VoiceCredentials) -> None: ...
 
 
 class TenantVoiceStore(Protocol):

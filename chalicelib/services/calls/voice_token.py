@@ -51,13 +51,19 @@ class VoiceTokens:
         if found is not None:
             return found
         made = self.setup.create(tenant, self.urls.client_voice())
-        return self.tenants.save_voice_credentials(tenant.tenant_id, made)
+        stored = self.tenants.save_voice_credentials(tenant.tenant_id, made)
+        if stored.api_key_sid != made.api_key_sid:
+            # Another request made and stored them first: ours are spare; delete them.
+            try:
+                self.setup.discard(tenant, made)
+            except HotlineError as exc:
+                log.warning("spare voice key %s of %s not deleted: %s", made.api_key_sid,
+                            tenant.tenant_id, exc.message)
+        return stored
 
     def provision(self, tenant: Tenant) -> dict[str, Any]:
-        """Signup: make them now (real mode only). A failure is logged; the first token
-        request makes them then."""
-        if self.sim_url:
-            return {}
+        """Signup: make them now (in local mode too: the simulator keeps keys and Apps as
+        Twilio does). A failure is logged; the first token request makes them then."""
         try:
             self.ensure(tenant)
         except HotlineError as exc:

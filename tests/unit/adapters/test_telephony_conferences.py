@@ -110,3 +110,15 @@ def test_signup_makes_an_api_key_and_a_twiml_app_in_the_subaccount(
     assert apps[1].endswith(f"/Accounts/{ACCOUNT}/Applications.json")
     assert apps[2]["VoiceUrl"] == "https://h.example.com/twilio/voice/client"
     assert made.api_key_secret == "shh" and made.twiml_app_sid == CONF
+
+
+def test_a_spare_key_and_app_are_deleted_by_their_sids(recorder: Recorder) -> None:
+    setup = TwilioVoiceSetup(Settings.from_environ(TEST_ENV),
+                             client_for=lambda *args: Client(ACCOUNT, "tok",
+                                                             http_client=recorder))
+    tenant = Tenant("tn_1", "Aqua", "UTC", ACCOUNT, "tok")
+    spare = setup.create(tenant, "https://h.example.com/twilio/voice/client")
+    setup.discard(tenant, spare)
+    key, app = recorder.sent[-2], recorder.sent[-1]
+    assert key[0] == "DELETE" and key[1].endswith(f"/Accounts/{ACCOUNT}/Keys/{CONF}.json")
+    assert app[0] == "DELETE" and app[1].endswith(f"/Accounts/{ACCOUNT}/Applications/{CONF}.json")

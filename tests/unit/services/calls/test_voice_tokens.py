@@ -47,12 +47,17 @@ class FakeTenants:
 
 
 class FakeSetup:
-    def __init__(self) -> None:
+    def __init__(self, creds: VoiceCredentials = CREDS) -> None:
         self.made: list[str] = []
+        self.creds = creds
+        self.discarded: list[VoiceCredentials] = []
 
     def create(self, tenant: Tenant, voice_url: str) -> VoiceCredentials:
         self.made.append(voice_url)
-        return CREDS
+        return self.creds
+
+    def discard(self, tenant: Tenant, credentials: VoiceCredentials) -> None:
+        self.discarded.append(credentials)
 
 
 AGENT = Principal("tn_1", "us_alice", Role.AGENT)
@@ -95,12 +100,37 @@ def test_the_key_and_twiml_app_are_made_on_first_use_only() -> None:
     assert tenants.saves == 1 and tenants.voice == CREDS
 
 
-def test_local_mode_names_the_simulator_and_the_account_and_makes_nothing() -> None:
-    service, tenants, setup = tokens(sim_url="http://127.0.0.1:8001")
+def test_local_mode_names_the_simulator_and_the_account() -> None:
+    service, _, setup = tokens(sim_url="http://127.0.0.1:8001")
     assert service.token(AGENT) == {"identity": "us_alice", "mode": "sim",
                                     "sim_url": "http://127.0.0.1:8001",
                                     "account_sid": ACCOUNT}
-    assert service.provision(tenants.tenant) == {} and setup.made == []
+    assert setup.made == []
+
+
+def test_signup_makes_the_key_and_app_in_local_mode_too() -> None:
+    service, tenants, setup = tokens(sim_url="http://127.0.0.1:8001")
+    assert service.provision(tenants.tenant) == {}
+    assert tenants.voice == CREDS and len(setup.made) == 1
+
+
+def test_a_key_and_app_that_lost_the_race_to_be_stored_are_deleted() -> None:
+    # given another request stored the tenant's key and App a moment ago
+    service, tenants, setup = tokens()
+    spare = VoiceCredentials("SK" + "d" * 32, "other-" + "z" * 26, "AP" + "e" * 32)
+    setup.creds = spare
+    tenants.voice = None
+    stored_first = CREDS
+
+    def save(tenant_id: str, creds: VoiceCredentials) -> VoiceCredentials:
+        tenants.voice = stored_first
+        return stored_first
+
+    tenants.save_voice_credentials = save  # type: ignore[method-assign]
+    # when this request's own make loses the conditional write
+    assert service.ensure(tenants.tenant) == CREDS
+    # then its spare key and App are deleted from the subaccount
+    assert setup.discarded == [spare]
 
 
 def test_signup_makes_the_key_and_app_in_real_mode() -> None:
