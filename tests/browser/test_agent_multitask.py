@@ -9,7 +9,7 @@ import re
 import struct
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -142,8 +142,15 @@ def test_an_agent_holds_a_call_and_two_sms_threads_and_switches_between_them(
     expect(desk.locator("#call-strip")).to_be_hidden()
 
 
+def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the page did not re-read the thread"
+        time.sleep(0.1)
+
+
 def test_inbound_attachments_show_pictures_as_thumbnails_and_files_as_links(
-        desk: Page, site: FakeSite) -> None:
+        desk: Page, site: FakeSite, api: FakeApi) -> None:
     desk.goto(site.url + "agent")
     entry(desk, "TK2").click()
     picture = desk.locator("ol.thread img.thumb")
@@ -151,7 +158,14 @@ def test_inbound_attachments_show_pictures_as_thumbnails_and_files_as_links(
     desk.wait_for_function("() => document.querySelector('img.thumb').naturalWidth === 2")
     receipt = desk.get_by_role("link", name="Attachment: receipt.pdf (application/pdf)")
     expect(receipt).to_be_visible()
+    earlier = desk.get_by_test_id("earlier-threads")
+    earlier.get_by_text("Earlier SMS").click()
+    expect(earlier).to_contain_text("Can I change my address?")
     screenshot(desk, "agent-sms-thread", "#task")
+    # the open earlier thread stays open while the thread is re-read
+    reads = len(api.requests("GET", "api/tasks/TK2/messages"))
+    wait_until(lambda: len(api.requests("GET", "api/tasks/TK2/messages")) >= reads + 2)
+    expect(earlier.locator("details")).to_have_attribute("open", "")
 
 
 def test_a_reply_is_sent_and_each_delivery_status_shows(

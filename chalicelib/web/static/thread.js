@@ -103,8 +103,11 @@ export class Threads {
     }
     if (selected) st.unread = 0;
     const sig = JSON.stringify(payload);
-    st.payload = payload;
-    if (sig !== st.sig || arrived) { st.sig = sig; this.onChange(taskId); }
+    if (sig !== st.sig) {
+      st.sig = sig;
+      st.payload = payload;
+      this.onChange(taskId);
+    } else if (arrived) this.onChange(taskId);
   }
 
   // The agent's reply; the answer (the queued message) joins the thread at once.
@@ -225,9 +228,13 @@ export function threadPanel(task, threads) {
   counted();
   const node = el("div", { class: "conversation" }, earlier, loadError, list, form);
 
+  let shown = null; // the payload on screen: re-drawn only when it changes, so an open
+  // earlier thread stays open and the scroll position holds between polls
   function update() {
     const payload = st.payload;
     loadError.textContent = st.error ? `The messages could not be loaded: ${st.error.message}` : "";
+    if (payload && payload === shown) return;
+    shown = payload;
     if (!payload) {
       if (!list.childElementCount) replace(list, el("li", { class: "muted small" }, "Loading the conversation…"));
       return;
