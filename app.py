@@ -23,6 +23,7 @@ from chalicelib.routes import (
     twilio_conference,
     twilio_messaging,
     twilio_voice,
+    twilio_voicemail,
     voice_api,
     voice_queue,
 )
@@ -47,4 +48,5 @@ app.register_blueprint(voice_api.bp)
 app.register_blueprint(twilio_conference.bp)
 app.register_blueprint(reports_api.bp)
 app.register_blueprint(conversations_api.bp)
+app.register_blueprint(twilio_voicemail.bp)
 app.register_blueprint(chat_public.bp)

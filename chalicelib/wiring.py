@@ -196,7 +196,8 @@ def get_effect_applier():  # type: ignore[no-untyped-def]
     from chalicelib.services.effects import EffectApplier
 
     return EffectApplier(bound_settings(), get_crm_service(), TwilioCarrier(bound_settings()),
-                         outbox=get_outbox(), tenants=get_directory().get)
+                         outbox=get_outbox(), tenants=get_directory().get,
+                         router=lambda: get_routing_service())
 
 
 @lru_cache(maxsize=1)

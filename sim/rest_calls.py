@@ -10,7 +10,7 @@ from sim.context import Sim
 from sim.http import Request, Response, Router
 from sim.ids import new_sid
 from sim.model import Call, Fetch, Queue
-from sim.recordings import silent_wav
+from sim.recordings import recording_audio
 from sim.rest_common import (
     ACCOUNT,
     Form,
@@ -234,10 +234,10 @@ class CallsApi:
             return Response.json(recording_json(self.sim, recording))
 
     def recording_media(self, request: Request) -> Response:
-        """The audio, public as Twilio serves it by default: silence of the right length."""
+        """The audio (a WAV), public as Twilio serves it by default (sim/recordings.py)."""
         with self.store.lock:
             recording = self.store.recordings.get(request.params["Sid"])
         if recording is None or recording.account_sid != request.params["AccountSid"]:
             return not_found(request.path).response()
-        return Response(200, silent_wav(recording.duration), "audio/x-wav")
+        return Response(200, recording_audio(recording), "audio/x-wav")
 

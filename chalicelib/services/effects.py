@@ -32,6 +32,7 @@ log = logging.getLogger("hotline.effects")
 
 SEND_MESSAGE = "carrier.send_message"
 VOICEMAIL = "crm.voicemail"
+DEFAULT_QUEUE = "support"  # a record-voicemail widget that names no queue
 
 
 class Carrier(Protocol):
@@ -44,8 +45,10 @@ class Carrier(Protocol):
 class EffectApplier:
     def __init__(self, settings: Settings, crm: CrmService, carrier: Carrier,
                  outbox: Outbox | None = None,
-                 tenants: Callable[[str], Tenant | None] | None = None) -> None:
+                 tenants: Callable[[str], Tenant | None] | None = None,
+                 router: Callable[[], Any] | None = None) -> None:
         self.settings = settings
+        self.router = router  # the voicemail's task (routing.RoutingService), if wired
         self.crm = crm
         self.carrier = carrier
         self.outbox = outbox
@@ -73,7 +76,9 @@ class EffectApplier:
                                               tenant.tenant_id, VOICEMAIL, {
                                                   "interaction_id": interaction_id,
                                                   "recording_url": effect.recording_url,
-                                                  "transcription": effect.transcription}))
+                                                  "transcription": effect.transcription,
+                                                  "duration": effect.duration,
+                                                  "queue": effect.queue or DEFAULT_QUEUE}))
             else:
                 self._note(interaction_id, effect)
         return items
@@ -90,9 +95,36 @@ class EffectApplier:
 
     def _voicemail_item(self, item: OutboxItem) -> None:
         p = item.payload
-        self.crm.record_outcome(item.tenant_id, str(p["interaction_id"]), "voicemail",
-                                recording_url=p.get("recording_url"),
-                                transcription=p.get("transcription"))
+        interaction = self.crm.record_outcome(item.tenant_id, str(p["interaction_id"]),
+                                              "voicemail", recording_url=p.get("recording_url"),
+                                              transcription=p.get("transcription"))
+        if self.router is not None:
+            self._voicemail_task(item, interaction.contact_phone,
+                                 interaction.business_number)
+
+    def _voicemail_task(self, item: OutboxItem, caller: str,
+                        business_number: str | None) -> None:
+        """Every voicemail reaches an agent: a task in the queue the widget names, keyed
+        like the queue's own voicemail (``<CallSid>|voicemail``), so it is made once and
+        Twilio's transcription finds it."""
+        from chalicelib.domain.routing.model import TaskKind
+
+        assert self.router is not None
+        p = item.payload
+        call_sid = str(p["interaction_id"])
+        try:
+            self.router().enqueue_task(
+                tenant_id=item.tenant_id, key=f"{call_sid}|voicemail", channel="voicemail",
+                kind=TaskKind.VOICEMAIL, queue=str(p.get("queue") or DEFAULT_QUEUE),
+                caller=caller, business_number=business_number, interaction_id=call_sid,
+                attributes={"recording_url": p.get("recording_url"),
+                            "recording_duration": int(p.get("duration") or 0),
+                            "caller": caller, "source": "ivr",
+                            **({"transcript": p["transcription"]}
+                               if p.get("transcription") else {})})
+        except NotFound as exc:
+            log.error("voicemail from %s has no queue to go to: %s", mask(caller),
+                      exc.message)
 
     def _note(self, interaction_id: str, effect: Any) -> None:
         if isinstance(effect, ExecutionEnded):

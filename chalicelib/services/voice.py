@@ -54,6 +54,11 @@ class VoiceUrls:
     def queue_result(self, task_id: str, widget: str) -> str:
         return self._url("/twilio/voice/queue/result", {"task": task_id, "w": widget})
 
+    def transcription(self) -> str:
+        """A voicemail's transcribeCallback (routes/twilio_voicemail.py)."""
+        return self._url("/twilio/voice/transcription",
+                         {"t": self.tenant_id} if self.tenant_id else {})
+
 
 class VoiceService(WebhookService):
     def __init__(self, settings: Settings, parts: WebhookParts) -> None:

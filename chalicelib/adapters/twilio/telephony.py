@@ -178,5 +178,6 @@ def render_twiml(instructions: Sequence[cf.Instruction]) -> str:
             response.play(digits=item.digits)
         elif isinstance(item, cf.RecordMessage):
             response.record(action=item.action, method="POST", max_length=item.max_length,
-                            play_beep=True)
+                            play_beep=True, transcribe=bool(item.transcribe_callback) or None,
+                            transcribe_callback=item.transcribe_callback)
     return str(response)

@@ -69,6 +69,12 @@ def _prompt(parent: VoiceResponse | GatherNoun, verb: Any) -> None:
         parent.pause(length=verb.length)
 
 
+def _transcription_url(urls: CallbackUrls) -> str | None:
+    """Where Twilio posts a voicemail's transcript (VoiceUrls; other URL sets have none)."""
+    transcription = getattr(urls, "transcription", None)
+    return str(transcription()) if callable(transcription) else None
+
+
 def _with_return(url: str, return_url: str) -> str:
     """Add ``ReturnUrl`` to an add-twiml-redirect target so it can hand the call back."""
     parts = urlsplit(url)
@@ -116,7 +122,9 @@ def _verb(response: VoiceResponse, verb: Any, urls: CallbackUrls) -> None:
         response.record(action=urls.resume(verb.resume), method="POST",
                         timeout=verb.timeout, finish_on_key=verb.finish_on_key,
                         max_length=verb.max_length, play_beep=verb.play_beep,
-                        trim=verb.trim, transcribe=verb.transcribe or None)
+                        trim=verb.trim, transcribe=verb.transcribe or None,
+                        transcribe_callback=_transcription_url(urls) if verb.transcribe
+                        else None)
     elif isinstance(verb, Dial):
         _dial(response, verb, urls)
     elif isinstance(verb, Enqueue):

@@ -156,6 +156,7 @@ class VoicemailRecorded:
     transcription: str | None = None
     widget: str = ""
     recording_sid: str | None = None
+    queue: str | None = None  # Hotline's queue for the voicemail task (docs/conversations.md)
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,7 @@ class PlayDigits:
 class RecordMessage:
     action: str
     max_length: int = 120
+    transcribe_callback: str | None = None  # transcribe, and post the text here
 
 
 Instruction = (Say | Play | Pause | GatherDigit | Leave | Hangup | DialQueue | DialConference

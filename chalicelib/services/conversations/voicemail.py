@@ -9,7 +9,7 @@ from typing import Protocol
 
 from chalicelib.domain.errors import Forbidden, NotFound
 from chalicelib.domain.identity import Principal, Role
-from chalicelib.domain.routing.model import Task, TaskKind
+from chalicelib.domain.routing.model import Task, TaskKind, task_id_for
 from chalicelib.services.webhook_gate import Webhook
 
 log = logging.getLogger("hotline.voicemail")
@@ -54,13 +54,17 @@ class VoicemailService:
         return Audio(data, content_type)
 
     def transcribed(self, hook: Webhook) -> str:
-        """POST /twilio/voice/transcription: Twilio's transcribeCallback for a voicemail
-        task (``t``, ``task`` on the URL). A failed transcription leaves it null."""
-        tenant_id, task_id = hook.query.get("t", ""), hook.query.get("task", "")
-        if hook.tenant is not None and hook.tenant.tenant_id != tenant_id:
+        """POST /twilio/voice/transcription: Twilio's transcribeCallback. The voicemail
+        task is the call's (``<CallSid>|voicemail``, from the IVR or the queue) in the
+        signing account's tenant. A failed transcription leaves the transcript null."""
+        tenant_id = hook.tenant.tenant_id if hook.tenant is not None else hook.query.get("t")
+        if not tenant_id:
+            raise NotFound("no business for this transcription")
+        if hook.tenant is not None and hook.query.get("t") not in (None, tenant_id):
             raise Forbidden("the voicemail belongs to another account")
+        task_id = task_id_for(tenant_id, f"{hook.require('CallSid')}|voicemail")
         if hook.params.get("TranscriptionStatus", "completed") != "completed":
-            log.info("transcription of task %s failed", task_id)
+            log.info("transcription of voicemail task %s failed", task_id)
             return ""
         text = hook.params.get("TranscriptionText", "")
 

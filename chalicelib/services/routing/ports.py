@@ -99,6 +99,9 @@ class RoutingUrls:
     def voicemail(self, tenant_id: str, task_id: str) -> str:
         return self._url("/twilio/voice/queue/voicemail", {"t": tenant_id, "task": task_id})
 
+    def transcription(self, tenant_id: str) -> str:
+        return self._url("/twilio/voice/transcription", {"t": tenant_id})
+
     def agent_connect(self, tenant_id: str, reservation_id: str) -> str:
         return self._url("/twilio/voice/agent/connect", {"t": tenant_id, "r": reservation_id})
 

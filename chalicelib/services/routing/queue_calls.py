@@ -202,7 +202,9 @@ class QueueCallService:
         if task is not None and outcome == "leave" and task.leave_reason == "voicemail":
             return self.render([cf.Say(cf.VOICEMAIL_PROMPT),
                                 cf.RecordMessage(self.urls.voicemail(task.tenant_id,
-                                                                     task.task_id)),
+                                                                     task.task_id),
+                                                 transcribe_callback=self.urls.transcription(
+                                                     task.tenant_id)),
                                 cf.Say(cf.NO_MESSAGE), cf.Hangup()])
         if task is not None and outcome == "bridged":
             self.routing.start_wrapup(task.tenant_id, task.task_id, known=task)

@@ -115,7 +115,8 @@ def _record_resume(state: State, run: Run, params: Mapping[str, str]) -> Outcome
         run.effects.append(VoicemailRecorded(
             recording_url=url, duration=duration,
             transcription=params.get("TranscriptionText") or None, widget=state.name,
-            recording_sid=params.get("RecordingSid") or None))
+            recording_sid=params.get("RecordingSid") or None,
+            queue=run.prop(state, "queue") or None))
     if params.get("Digits") == "hangup" or params.get("CallStatus") == "completed":
         return "hangup"
     return "recordingComplete" if url and duration > 0 else "noAudio"
