@@ -173,7 +173,7 @@ class CrmService:
             tenant_id, interaction_id,
             {"disposition": disposition, "notes": notes or None, "wrapped_up_at": self.clock(),
              "agent_id": agent_id},
-            only_if_absent=("agent_id",)))
+            only_if_absent=("agent_id", "wrapped_up_at")))  # the first wrap-up's time
 
     # --- call control (holds, transfers, monitoring) ------------------------------
     def record_holds(self, tenant_id: str, interaction_id: str, count: int,

@@ -124,6 +124,7 @@ def live_agent_time(agents: Iterable[Any], start: float, end: float, now: float,
                     ) -> Iterator[tuple[AggregateKey, Totals]]:
     """Staffed time of agents available right now, from their last change to now: not in
     the aggregates until they change state."""
+    sizes = tuple(s for s in sizes if s is not IntervalSize.QUARTER_HOUR)  # as stored
     for agent in agents:
         if getattr(agent.activity, "value", agent.activity) != "available":
             continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 from chalicelib.domain.crm import Interaction
 from chalicelib.domain.metrics.records import InteractionRecord, Outcome
 
+CALL_CHANNELS = frozenset({"voice"})
 # The queue's own outcomes (services/routing) for callers who left without an agent.
 LEFT_FOR = {"voicemail": Outcome.VOICEMAIL, "callback": Outcome.CALLBACK,
             "callback-requested": Outcome.CALLBACK}
@@ -30,6 +31,8 @@ def outcome_of(interaction: Interaction) -> Outcome | None:
     if interaction.answered_at is not None and interaction.agent_id:
         if interaction.wrapped_up_at is None:
             return None  # handle time still running (AHT includes wrap-up)
+        if interaction.channel in CALL_CHANNELS and interaction.ended_at is None:
+            return None  # a cold transfer: the first agent wrapped up, the call goes on
         return Outcome.TRANSFERRED if interaction.transfers else Outcome.ANSWERED
     if interaction.outcome in LEFT_FOR:
         return LEFT_FOR[interaction.outcome] if interaction.ended_at is not None else None

@@ -114,6 +114,10 @@ class AgentDesk:
         task = self.settle(tenant_id, agent_id, reservation_id)
         if task.channel in CALL_CHANNELS:
             task = self._ring_desktop(task, reservation_id, agent_id)
+        elif task.interaction_id:  # reports: a message or chat is answered when accepted
+            answered = str(task.interaction_id)
+            self.routing.record("answered", lambda: self.routing.crm.record_answered(
+                tenant_id, answered, agent_id))
         return task
 
     def settle(self, tenant_id: str, agent_id: str, reservation_id: str,
