@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from chalicelib.adapters.metrics import count_metric
 from chalicelib.domain.crm import Interaction
 from chalicelib.domain.errors import Forbidden, HotlineError, NotFound, NotInService
 from chalicelib.domain.flows.context import ExecutionContext, channel_of
@@ -190,16 +191,6 @@ class WebhookService:
                       exc_info=(type(exc), exc, exc.__traceback__))
             self.metrics("WidgetErrors", {"channel": channel})
         return bool(failures)
-
-
-def count_metric(name: str, dimensions: dict[str, str]) -> None:
-    """One count as an EMF line on stdout (CloudWatch turns it into a metric)."""
-    from aws_lambda_powertools.metrics import MetricUnit, single_metric
-
-    with single_metric(name=name, unit=MetricUnit.Count, value=1,
-                       namespace="Hotline") as metric:
-        for key, value in dimensions.items():
-            metric.add_dimension(name=key, value=value)
 
 
 @dataclass(frozen=True)
