@@ -244,6 +244,7 @@ def wallboard(breach: bool = False, waiting: int = 3, generated_at: float = 0.0
     return {"generated_at": generated_at, "queues": [
         {"name": "support", "waiting": waiting, "waiting_capped": False,
          "longest_wait_seconds": 95.0 if waiting else 0, "today": support,
+         "agents": {"available": 1, "busy": 1, "break": 1},
          "target": {"service_level": 0.8, "threshold_seconds": SL_SECONDS}, "breach": breach},
         {"name": "sales", "waiting": 0, "waiting_capped": False, "longest_wait_seconds": 0,
          "today": {**today, "offered": 31, "answered": 29, "abandoned": 2, "short_abandoned": 1,

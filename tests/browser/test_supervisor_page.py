@@ -60,6 +60,7 @@ def test_wallboard_shows_todays_figures_per_queue_and_agents_states_during_calls
     expect(support.get_by_test_id("asa")).to_contain_text("0:29")
     expect(support.get_by_test_id("aht")).to_contain_text("4:26")
     expect(support).to_contain_text("Target 80% in 20 s")
+    expect(support.get_by_test_id("queue-agents")).to_have_text("Available 1Busy 1Break 1")
     expect(support.get_by_test_id("breach-flag")).to_have_count(0)
     expect(supervisor.locator("[data-queue=sales]")).to_contain_text("93%")
     alex = supervisor.locator("tr[data-agent=u_1]")
@@ -113,6 +114,16 @@ def test_a_service_level_breach_flags_the_queue_and_gives_one_notice(
     assert len(api.requests("GET", "api/wallboard")) >= seen + 2
     expect(notice).to_be_hidden()  # still breaching: one notice, not one per refresh
     expect(support.get_by_test_id("breach-flag")).to_be_visible()
+
+
+def test_a_capped_waiting_count_reads_as_at_least(
+        supervisor: Page, site: FakeSite, api: FakeApi) -> None:
+    capped = board(waiting=50)
+    capped["queues"][0]["waiting_capped"] = True  # type: ignore[index]
+    api.reply("GET", "api/wallboard", capped)
+    supervisor.goto(site.url + "supervisor")
+    expect(supervisor.locator("[data-queue=support]").get_by_test_id("waiting")).to_contain_text(
+        "50+")
 
 
 def test_supervisor_with_no_queues_or_agents_sees_an_empty_state(

@@ -26,6 +26,17 @@ function figure(label, value, extra = {}) {
   return el("div", { class: "figure", ...extra }, el("span", { class: "label" }, label), el("span", { class: "value" }, value));
 }
 
+const ACTIVITIES = ["available", "busy", "wrap-up", "break", "away", "offline"];
+
+// The queue's agents counted by state, when the board sends them ({available: 1, ...}).
+function staffed(queue) {
+  const counts = queue.agents || {};
+  const shown = ACTIVITIES.filter((name) => Number(counts[name] || 0) > 0);
+  if (!shown.length) return null;
+  return el("div", { class: "actions tile-agents", "data-testid": "queue-agents" },
+    shown.map((name) => el("span", { class: "badge" }, el("span", { class: `dot ${name}`, "aria-hidden": "true" }), `${titleCase(name)} ${counts[name]}`)));
+}
+
 function queueTile(queue, now) {
   const today = queue.today || {};
   const waiting = Number(queue.waiting || 0);
@@ -50,7 +61,8 @@ function queueTile(queue, now) {
     figure("Short abandons", String(short), { "data-testid": "short-abandoned", title: "Hung up within the short-abandon threshold: not counted as offered or abandoned" }),
     figure("Transfers", String(today.transfers ?? 0)),
     figure("ASA", seconds(today.asa_seconds), { "data-testid": "asa" }),
-    figure("AHT", seconds(today.aht_seconds), { "data-testid": "aht" })));
+    figure("AHT", seconds(today.aht_seconds), { "data-testid": "aht" })),
+  staffed(queue));
 }
 
 function activityBadge(activity) {
