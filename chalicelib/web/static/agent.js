@@ -85,8 +85,10 @@ function select(taskId) {
   selectedId = taskId;
   threads.markRead(taskId);
   const task = selectedTask();
+  // A failed read is shown in the thread panel (Threads keeps the error).
   if (isMessageTask(task)) threads.load(task.id, selectedId).catch(() => {});
   draw();
+  showFocus();
   const panel = page.task.querySelector("#reply-body") || page.task.querySelector("button, select, textarea");
   if (panel) panel.focus();
 }
@@ -286,7 +288,12 @@ function render(offers, held, reservations) {
   document.body.dataset.work = voice ? voice.status : "";
   page.dialerCard.hidden = Boolean(voice);
   draw();
-  const focus = selectedTask() || offers[0];
+  showFocus();
+}
+
+// The customer panel follows the selected task (else the first offer).
+function showFocus() {
+  const focus = selectedTask() || lastOffers[0];
   if (focus && focus.caller) showCustomer(bareNumber(focus.caller), focus.interactionId);
   else if (focus) showVisitor(focus);
 }

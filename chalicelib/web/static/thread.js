@@ -70,7 +70,7 @@ export class Threads {
       const due = !st.payload || news !== st.news
         || polls % (task.id === selectedId ? ACTIVE_EVERY : BACKGROUND_EVERY) === 0;
       st.news = news;
-      if (due) this.load(task.id, selectedId).catch(() => {});
+      if (due) this.load(task.id, selectedId).catch(() => {}); // shown by the panel (st.error)
     }
   }
 

@@ -43,7 +43,7 @@ export function forgetRecordings(taskIds) {
   for (const [id, loading] of [...blobs]) {
     if (taskIds.includes(id)) continue;
     blobs.delete(id);
-    loading.then((url) => URL.revokeObjectURL(url)).catch(() => {});
+    loading.then((url) => URL.revokeObjectURL(url)).catch(() => {}); // never loaded: nothing to free
   }
 }
 
