@@ -11,6 +11,7 @@ import http.server
 import json
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -198,3 +199,38 @@ def test_with_no_agent_free_the_widget_asks_for_name_and_email_first(
         thread = agent.ok("GET", f"/api/tasks/{task['id']}/messages")
         assert thread["contact"]["name"] == "Nina Visitor"
         assert thread["contact"]["email"] == "nina@example.com"
+
+
+def test_after_hours_the_widget_takes_a_message_with_an_email(
+        page: Page, stack: RunningStack, errors: list[str]) -> None:
+    # given a business of its own (signed up for real) that is closed all week
+    email = f"owner-{uuid.uuid4().hex[:8]}@example.com"
+    signed = Api(stack.app_url).ok("POST", "/api/signup", {
+        "business_name": "Night Owl Bakery", "name": "Nora", "email": email,
+        "password": "a-long-password", "timezone": "UTC", "area_code": "415"})
+    owner = Api(stack.app_url, signed["token"])
+    closed = {day: [] for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
+    key = owner.ok("PUT", "/api/tenant", {"hours": closed})["widget_key"]
+    tag = (f'<script src="{stack.app_url}/chat/widget.js" data-widget-key="{key}" '
+           'data-wait="2" defer></script>')
+    with Shop(tag) as shop:
+        page.goto(shop.url)
+        # when a visitor opens the chat, then it offers to take a message
+        page.locator("#hotline-chat .hlc-launcher").click()
+        panel = page.locator("#hotline-chat .hlc-panel")
+        expect(panel.locator(".hlc-notice")).to_contain_text("We're closed right now",
+                                                             timeout=WAIT_MS)
+        expect(panel.locator(".hlc-send")).to_have_text("Leave message")
+        panel.locator(".hlc-name").fill("Sam Sleepless")
+        panel.locator(".hlc-email").fill("sam@example.com")
+        panel.locator(".hlc-text").fill("Can I order 40 croissants for Friday 7am?")
+        screenshot(page, "chat-widget-after-hours", part="#hotline-chat .hlc-panel")
+        panel.locator(".hlc-send").click()
+        expect(panel.locator(".hlc-notice")).to_contain_text("We got your message",
+                                                             timeout=WAIT_MS)
+        expect(panel.locator(".hlc-mine .hlc-body")).to_have_text(
+            ["Can I order 40 croissants for Friday 7am?"])
+        screenshot(page, "chat-widget-after-hours-sent", part="#hotline-chat .hlc-panel")
+    # then the message waits in the business's support queue as a chat task
+    waiting = owner.ok("GET", "/api/wallboard")["queues"]
+    assert any(q["name"] == "support" and q["waiting"] >= 1 for q in waiting), waiting
