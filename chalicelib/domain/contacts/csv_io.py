@@ -12,7 +12,7 @@ from chalicelib.domain.contacts.search import normalise_email, normalise_tags
 from chalicelib.domain.crm import Contact
 from chalicelib.domain.errors import InvalidInput
 
-MAX_ROWS = 5000
+MAX_ROWS = 2000  # a longer list is split; a request cut short is finished by re-sending it
 MAX_BYTES = 1024 * 1024
 _ALIASES = {"phone": "phone", "number": "phone", "phone number": "phone", "mobile": "phone",
             "telephone": "phone", "name": "name", "full name": "name", "company": "company",
