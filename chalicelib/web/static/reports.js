@@ -189,7 +189,9 @@ async function load(queues) {
     if (failed) throw failed;
     announce("Report updated.");
   } catch (error) {
-    showError(error);
+    // A refusal that names a filter ("to": a range too long) goes under that field.
+    if (error.path && fields.includes(error.path)) fieldError(error.path, error.message);
+    else showError(error);
   } finally {
     button.disabled = false;
     $("main").setAttribute("aria-busy", "false");
