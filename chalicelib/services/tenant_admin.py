@@ -104,7 +104,8 @@ class TenantAdmin:
                              "sms_flow_id": n.sms_flow_id}
                             for n in self.store.numbers_of(tenant.tenant_id)],
                 "widget_key": (self.widget_keys(tenant.tenant_id)
-                               if self.widget_keys is not None else None)}
+                               if self.widget_keys is not None else None),
+                "dispositions": _dispositions(profile)}
 
     def update(self, who: Principal, body: dict[str, Any]) -> dict[str, Any]:
         """Change only the fields given, in one UpdateItem (no read-merge-write)."""
@@ -131,3 +132,15 @@ class TenantAdmin:
 
     def add_user(self, who: Principal, body: dict[str, Any]) -> dict[str, Any]:
         return self.onboarding.add_user(who, body).public()
+
+
+DEFAULT_DISPOSITIONS = ("Resolved", "Follow-up needed", "Order placed", "Wrong number",
+                        "Voicemail returned")
+
+
+def _dispositions(profile: dict[str, Any]) -> list[str]:
+    """The wrap-up choices: the tenant's own list, or the default one."""
+    own = profile.get("dispositions")
+    if isinstance(own, list) and own and all(isinstance(d, str) for d in own):
+        return list(own)
+    return list(DEFAULT_DISPOSITIONS)

@@ -9,9 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from pynamodb.exceptions import PynamoDBException
-from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.dynamo.base import connection
 from chalicelib.adapters.dynamo.errors import dynamo_call, is_conditional_failure
 from chalicelib.adapters.dynamo.models.conversations import ConversationModel, MessageModel
 from chalicelib.config import Settings
@@ -112,24 +110,26 @@ class ConversationRepository:
             f"{tenant_id}#{contact_id}", scan_index_forward=False, limit=limit)]
 
     # --- messages -------------------------------------------------------------------
-    def stage_add_message(self, tx: TransactWrite, message: Message) -> None:
-        tx.save(_message_model(message), condition=MessageModel.message_id.does_not_exist())
-        tx.update(ConversationModel(message.tenant_id, _thread_key(message.thread_id)),
-                  actions=[ConversationModel.message_count.add(1),
-                           ConversationModel.last_message_at.set(message.created_at)],
-                  condition=ConversationModel.key.exists())
-
     @dynamo_call("add message")
     def add_message(self, message: Message) -> bool:
-        """Store the message and count it on its thread; False if it was already there."""
+        """Store the message, then count it on its thread; False if it was already there.
+
+        Two requests, not a transaction: concurrent transactions on one thread item would
+        cancel each other (TransactionConflict), while an atomic ADD never conflicts."""
         try:
-            with TransactWrite(connection=connection(self._settings)) as tx:
-                self.stage_add_message(tx, message)
+            _message_model(message).save(condition=MessageModel.message_id.does_not_exist())
         except PynamoDBException as exc:
             if is_conditional_failure(exc):
-                if self.get_thread(message.tenant_id, message.thread_id) is None:
-                    raise NotFound(f"thread {message.thread_id} not found") from exc
                 return False
+            raise
+        try:
+            ConversationModel(message.tenant_id, _thread_key(message.thread_id)).update(
+                actions=[ConversationModel.message_count.add(1),
+                         ConversationModel.last_message_at.set(message.created_at)],
+                condition=ConversationModel.key.exists())
+        except PynamoDBException as exc:
+            if is_conditional_failure(exc):
+                raise NotFound(f"thread {message.thread_id} not found") from exc
             raise
         return True
 
