@@ -177,7 +177,9 @@ def test_a_tile_drills_down_to_the_interactions_behind_it(
     drill.get_by_role("button", name="Load more").click()
     expect(drill.locator("tr[data-interaction]")).to_have_count(2 * fake_reports.PAGE)
     assert query_of(api, "interactions")["cursor"] == [str(fake_reports.PAGE)]
-    screenshot(reports, "reports-drill", "#drill")
+    screenshot(reports, "reports-drill")
+    mobile_parts(reports, "reports-drill", {"head": "#drill .card-head",
+                                            "row": "#drill tbody tr:first-child"})
 
 
 def test_staffing_highlights_where_full_time_agents_fall_short(reports: Page) -> None:
