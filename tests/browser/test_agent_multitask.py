@@ -94,7 +94,8 @@ def desk(page: Page, site: FakeSite, api: FakeApi, talk: FakeConversations,
         talk.message("inbound", "Hi, my water delivery didn't come today.", at=time.time() - 300),
         talk.message("inbound", "", at=time.time() - 290, media=[
             {"url": "api/media/jug.png", "content_type": "image/png"},
-            {"url": "api/media/receipt.pdf", "content_type": "application/pdf"}]),
+            {"url": "api/media/receipt.pdf", "content_type": "application/pdf"},
+            {"url": "api/media/gone.jpg", "content_type": "image/jpeg"}]),
     ], earlier=[{"conversation_id": "CV_old", "channel": "sms", "started_at": 1700000000,
                  "messages": [talk.message("inbound", "Can I change my address?", at=1700000000),
                               talk.message("outbound", "Done!", status="delivered",
@@ -158,6 +159,8 @@ def test_inbound_attachments_show_pictures_as_thumbnails_and_files_as_links(
     desk.wait_for_function("() => document.querySelector('img.thumb').naturalWidth === 2")
     receipt = desk.get_by_role("link", name="Attachment: receipt.pdf (application/pdf)")
     expect(receipt).to_be_visible()
+    # a picture the page cannot load (here a 404) is offered as a link instead
+    expect(desk.get_by_role("link", name="Attachment: gone.jpg (image/jpeg)")).to_be_visible()
     earlier = desk.get_by_test_id("earlier-threads")
     earlier.get_by_text("Earlier SMS").click()
     expect(earlier).to_contain_text("Can I change my address?")

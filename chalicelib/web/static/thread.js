@@ -138,14 +138,20 @@ function statusBadge(message) {
     label, error ? `: ${[error.code, error.message].filter(Boolean).join(" ")}` : "");
 }
 
-function attachment(media) {
+function fileLink(media) {
   const type = media.content_type || "";
-  if (type.startsWith("image/")) {
-    return el("a", { class: "attachment", href: media.url, target: "_blank", rel: "noopener" },
-      el("img", { class: "thumb", src: media.url, alt: `Image attachment (${type})`, loading: "lazy" }));
-  }
   const name = decodeURIComponent(String(media.url).split("/").pop() || "file");
   return el("a", { class: "attachment file", href: media.url, target: "_blank", rel: "noopener" }, `Attachment: ${name} (${type || "file"})`);
+}
+
+// A picture the page may not show (another origin than the CSP's img-src, or gone) is a link.
+function attachment(media) {
+  const type = media.content_type || "";
+  if (!type.startsWith("image/")) return fileLink(media);
+  const picture = el("img", { class: "thumb", src: media.url, alt: `Image attachment (${type})` });
+  const link = el("a", { class: "attachment", href: media.url, target: "_blank", rel: "noopener" }, picture);
+  picture.addEventListener("error", () => link.replaceWith(fileLink(media)));
+  return link;
 }
 
 function authorOf(message) {
