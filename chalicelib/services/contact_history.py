@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -110,6 +111,9 @@ def _position(value: str | None) -> tuple[float, str] | None:
         return None
     at, _, interaction_id = value.partition(":")
     try:
-        return float(at), interaction_id
+        instant = float(at)
     except ValueError as exc:
         raise InvalidInput("cursor is not one this listing gave", path="cursor") from exc
+    if not math.isfinite(instant) or not interaction_id:
+        raise InvalidInput("cursor is not one this listing gave", path="cursor")
+    return instant, interaction_id

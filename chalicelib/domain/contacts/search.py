@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from chalicelib.domain.crm import Contact
 from chalicelib.domain.errors import InvalidInput
 
-MAX_TOKENS = 90  # a contact and its tokens fit one DynamoDB transaction (100 items)
+MAX_TOKENS = 45  # an edit or a merge (both contacts' token changes) fits one transaction
 TOKEN_MAX = 60  # longer tokens are cut (keys, and so cursors, stay short)
 MAX_TAGS = 20
 TAG_MAX = 40
@@ -40,10 +40,10 @@ def normalise_email(raw: str) -> str:
     return email
 
 
-def normalise_tag(raw: str) -> str:
+def normalise_tag(raw: str, path: str = "tags") -> str:
     tag = " ".join(fold(str(raw)).split())
     if not tag or len(tag) > TAG_MAX or "#" in tag:
-        raise InvalidInput(f"a tag is 1-{TAG_MAX} characters, without #", path="tags")
+        raise InvalidInput(f"a tag is 1-{TAG_MAX} characters, without #", path=path)
     return tag
 
 
@@ -102,7 +102,7 @@ def parse_query(q: str | None, tag: str | None = None,
     """``q`` is a number (any written form; the caller normalises it), an email (prefix)
     or words (each a prefix of a name or company word)."""
     text = (q or "").strip()
-    filters = [f"t:{normalise_tag(tag)}"] if tag else []
+    filters = [f"t:{normalise_tag(tag, 'tag')}"] if tag else []
     filters += [field_token(name, value) for name, value in sorted((fields or {}).items())]
     if text and looks_like_phone(text):
         return Query(phone=text, filters=tuple(filters))

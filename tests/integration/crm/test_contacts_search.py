@@ -100,3 +100,15 @@ def test_another_tenant_sees_none_of_it(admin: Api, stranger: Api):
     assert stranger.get("/api/contacts?q=ida")["contacts"] == []
     assert stranger.get("/api/contacts")["contacts"] == []
     assert "Ida" not in stranger.send("GET", "/api/contacts/export.csv")[1]
+
+
+def test_a_cursor_the_api_did_not_give_is_a_400_naming_it(admin: Api):
+    _, made = admin.send("POST", "/api/contacts", {"phone": "+14155550501", "name": "Ann"})
+    for path in ("/api/contacts?q=ann&cursor=s%3Azzz", "/api/contacts?cursor=x%3A1",
+                 "/api/contacts?q=ann&cursor=a%3Act_1",
+                 f"/api/contacts/{made['id']}/interactions?cursor=t%3Anan%3ACA1",
+                 f"/api/contacts/{made['id']}/interactions?cursor=t%3A12"):
+        status, answer = admin.send("GET", path)
+        assert status == 400 and answer["path"] == "cursor", (path, answer)
+    status, answer = admin.send("GET", "/api/contacts?tag=a%23b")
+    assert status == 400 and answer["path"] == "tag"
