@@ -190,10 +190,10 @@ class SimClient:
         return "\n".join(e["text"] for e in self.transcript(sid, "say"))
 
     # -- messages ----------------------------------------------------------------------------
-    def sms(self, from_: str, to: str, body: str) -> str:
-        """Text a number in the sim; returns the MessageSid."""
-        return str(self._post("/sim/messages", {"from": from_, "to": to,
-                                                "body": body})["message_sid"])
+    def sms(self, from_: str, to: str, body: str, media_urls: list[str] | None = None) -> str:
+        """Text a number in the sim (with MMS media URLs); returns the MessageSid."""
+        return str(self._post("/sim/messages", {"from": from_, "to": to, "body": body,
+                                                "media_urls": media_urls or []})["message_sid"])
 
     def messages(self, *, to: str = "", from_: str = "", with_: str = "") -> list[dict[str, Any]]:
         """Messages both ways, oldest first; with_ = either party."""

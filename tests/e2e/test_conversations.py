@@ -47,7 +47,8 @@ def thread(api: Api, task_id: str) -> dict[str, Any]:
 def test_sms_conversation_of_five_messages_each_way_shows_delivery(stack, phone, agent):
     # given a customer whose text reached the agent
     customer = new_caller()
-    phone.sms(customer, stack.demo.number, "Hi, my water cooler leaks")
+    photo = f"{stack.sim_url}/media/leak.jpg"
+    phone.sms(customer, stack.demo.number, "Hi, my water cooler leaks", media_urls=[photo])
     task = accept_text(phone, agent, customer)
     assert task["kind"] == "message" and task["channel"] == "sms"
     # when agent and customer exchange five messages each
@@ -73,6 +74,7 @@ def test_sms_conversation_of_five_messages_each_way_shows_delivery(stack, phone,
                                                        for n in range(2, 6)]
     assert outbound == [f"Reply {n} from support" for n in range(1, 6)]
     assert done["channel"] == "sms" and done["contact"]["phone"] == customer
+    assert done["messages"][0]["media"] == [{"url": photo, "content_type": "image/jpeg"}]
     view = agent.ok("GET", f"/api/tasks/{task['id']}")
     assert view["message_count"] == 10 and view["conversation_id"] == done["conversation_id"]
 
