@@ -138,10 +138,19 @@ def test_a_visitor_chats_from_a_business_site_and_keeps_the_thread_on_reload(
         expect(page.locator("#hotline-chat .hlc-theirs .hlc-body")).to_have_count(
             2, timeout=WAIT_MS)
         screenshot(page, "chat-widget-after-reload", part="#hotline-chat .hlc-panel")
+        # and a reply while the panel is closed marks the button until it is opened
+        page.locator("#hotline-chat .hlc-close").click()
+        agent.ok("POST", f"/api/tasks/{task['id']}/messages", {"body": "Anything else?"})
+        launcher = page.locator("#hotline-chat .hlc-launcher")
+        expect(launcher).to_have_text("New message", timeout=WAIT_MS)
+        screenshot(page, "chat-widget-unread")
+        launcher.click()
+        expect(page.locator("#hotline-chat .hlc-theirs .hlc-body").last).to_have_text(
+            "Anything else?")
         thread = agent.ok("GET", f"/api/tasks/{task['id']}/messages")
         assert [m["body"] for m in thread["messages"]] == [
             "Hi! Can I pause deliveries in August?", "Of course! Just tell me the dates.",
-            "August 1 to 20, thanks", "Done: paused."]
+            "August 1 to 20, thanks", "Done: paused.", "Anything else?"]
 
 
 def test_the_owner_finds_the_snippet_on_the_admin_page(

@@ -128,6 +128,10 @@
     list.appendChild(item);
     list.scrollTop = list.scrollHeight;
     if (!mine && mode !== "after_hours") { notice.textContent = "You're chatting with us."; }
+    if (!mine && panel.hidden) {
+      launcher.classList.add("hlc-unread");
+      launcher.textContent = "New message";
+    }
   }
 
   function ask(newMode) {
@@ -156,6 +160,7 @@
     panel.hidden = !isOpen;
     launcher.setAttribute("aria-expanded", String(isOpen));
     launcher.textContent = isOpen ? "Close chat" : "Chat with us";
+    if (isOpen) { launcher.classList.remove("hlc-unread"); }
     state.open = isOpen;
     if (state.conversation_id) { save(); }
     if (isOpen) {
