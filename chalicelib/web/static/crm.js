@@ -108,6 +108,13 @@ function editor(card, onSaved) {
   return form;
 }
 
+// Company and tags, when the contact has them.
+function aboutLine(contact) {
+  if (!contact) return null;
+  const parts = [contact.company, ...(contact.tags || []).map((tag) => `#${tag}`)].filter(Boolean);
+  return parts.length ? el("div", { class: "small", "data-testid": "crm-about" }, parts.join(" · ")) : null;
+}
+
 // The full card: header, editable details (when the contact exists) and history.
 // With `onCall(phone, contactId)`, the card has click-to-call.
 export function renderCard(container, card, { editable = true, onSaved = null, currentId = null, onCall = null } = {}) {
@@ -118,7 +125,10 @@ export function renderCard(container, card, { editable = true, onSaved = null, c
     el("span", { class: "avatar", "aria-hidden": "true" }, name ? initials(name) : "#"),
     el("div", { class: "crm-who" },
       el("h3", { class: "crm-name", "data-testid": "crm-name" }, displayName(card, currentId)),
-      el("div", { class: "muted" }, formatPhone(card.phone), " · ", previousLine(card, currentId))),
+      el("div", { class: "muted" }, formatPhone(card.phone), " · ", previousLine(card, currentId)),
+      aboutLine(card.contact),
+      card.contact ? el("a", { class: "small", href: `contacts?contact=${encodeURIComponent(card.contact.id)}`,
+        target: "_blank", rel: "noopener", "data-testid": "crm-open" }, "Open in Contacts") : null),
     call);
   replace(container,
     head,
