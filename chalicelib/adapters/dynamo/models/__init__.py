@@ -1,8 +1,8 @@
 """Every table's PynamoDB model. Importing this package registers them all."""
 
 from chalicelib.adapters.dynamo.models import (  # noqa: F401
-    conversations,
     chat,
+    conversations,
     crm,
     flows,
     idempotency,
