@@ -1,10 +1,12 @@
-"""The whole stack in the browser, in local mode: one agent holding a voice call and two
-SMS threads at once (issue 9). The customers text from the carrier simulator's control API
-(`POST /sim/messages`); the agent's replies reach their phones and read delivered; a text
-on the thread in the background marks it unread until the agent opens it."""
+"""The whole stack in the browser, in local mode (issue 9): one agent holding a voice call
+and two SMS threads at once, and a voicemail played on the desktop and called back. The
+customers text from the carrier simulator's control API (`POST /sim/messages`); the
+agent's replies reach their phones and read delivered; a text on the thread in the
+background marks it unread until the agent opens it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -102,3 +104,57 @@ def test_an_agent_holds_a_call_and_two_sms_threads_against_the_real_stack(
     alex.get_by_role("button", name="Hang up").click()
     expect(alex.get_by_test_id("task-state")).to_have_text("Wrap-up", timeout=CALL_WAIT_MS)
     expect(alex.locator("#task-list .task-entry")).to_have_count(3)
+
+
+def leave_voicemail(stack: RunningStack, sim: SimClient, caller: str, words: str) -> str:
+    """The caller presses 3 in the demo's IVR and leaves a message (as tests/e2e does)."""
+    sid = sim.call(caller, stack.demo.number)
+    sim.wait_listening(sid)
+    sim.press(sid, "3")
+    sim.wait_listening(sid, "record")
+    sim.say(sid, words)
+    sim.press(sid, "#")
+    sim.wait_for_text(sid, "Thank you for your message")
+    return sid
+
+
+def test_a_voicemail_plays_on_the_desktop_and_is_called_back_against_the_real_stack(
+        alex: Page, stack: RunningStack) -> None:
+    sim = SimClient(stack.sim_url, timeout=40.0)
+    caller = new_caller()
+    log_in(alex, stack, stack.demo.agent_emails[0], stack.demo.password_agent, "agent")
+    go_available(alex)
+
+    # Given a caller left a voicemail from the IVR, and Alex accepts its offer
+    leave_voicemail(stack, sim, caller, "Please call me back about my delivery")
+    accept_offer(alex, "voicemail", caller)
+
+    # Then the recording plays in the page, from the bytes the recording route served
+    audio = alex.get_by_test_id("voicemail-audio")
+    expect(audio).to_have_attribute("src", re.compile(r"^blob:"), timeout=CALL_WAIT_MS)
+    alex.wait_for_function("() => document.querySelector('audio').readyState >= 1",
+                           timeout=CALL_WAIT_MS)
+    assert alex.evaluate("document.querySelector('audio').error") is None
+    assert alex.evaluate("document.querySelector('audio').duration") > 0.5
+    expect(alex.get_by_test_id("voicemail-transcript")).to_contain_text(
+        "Please call me back about my delivery", timeout=CALL_WAIT_MS)
+    screenshot(alex, "full-stack-voicemail")
+
+    # When Alex calls back with one click, the customer's phone rings and answers
+    alex.get_by_role("button", name=f"Call back {nanp(caller)}").click()
+    expect(alex.locator("#phone-state")).to_have_text("Phone: in a call", timeout=CALL_WAIT_MS)
+    far = sim.wait_for_leg(to=caller, status="ringing")
+    sim.answer(far["call_sid"])
+    expect(alex.get_by_test_id("task-state")).to_have_text("Connected", timeout=CALL_WAIT_MS)
+    expect(alex.locator("#task-list .task-entry")).to_have_count(2)
+
+    # And after the call, both the call and the voicemail are wrapped up from the desktop
+    alex.get_by_role("button", name="Hang up").click()
+    expect(alex.get_by_test_id("task-state")).to_have_text("Wrap-up", timeout=CALL_WAIT_MS)
+    alex.get_by_label("Disposition").select_option("Resolved")
+    alex.get_by_role("button", name="Finish wrap-up").click()
+    expect(alex.locator("#task-list .task-entry")).to_have_count(1, timeout=CALL_WAIT_MS)
+    alex.get_by_label("Disposition").select_option("Resolved")
+    alex.get_by_label("Wrap-up notes").fill("Called back about the delivery")
+    alex.get_by_role("button", name="Finish voicemail").click()
+    expect(alex.get_by_text("No active task")).to_be_visible(timeout=CALL_WAIT_MS)
