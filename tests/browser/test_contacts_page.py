@@ -98,7 +98,8 @@ def test_a_supervisor_finds_a_contact_merges_its_duplicate_and_sees_one_timeline
     page.get_by_role("button", name="Merge into this contact").click()
     expect(page.locator(".timeline li")).to_have_count(4)
     assert crm.merged
-    ids = page.locator(".timeline li").evaluate_all("(items) => items.map(i => i.dataset.interaction)")
+    ids = page.locator(".timeline li").evaluate_all(
+        "(items) => items.map(i => i.dataset.interaction)")
     assert ids == ["CA2", "SM2", "SM1", "CA1"]  # newest first, both contacts' histories
     expect(page.locator(".timeline li.merged")).to_have_count(2)
     expect(page.locator(".timeline li.merged").first).to_contain_text("From merged contact")
