@@ -15,7 +15,7 @@ from chalice import Blueprint, CORSConfig
 from chalice.app import Response
 
 from chalicelib.routes.http import api, bearer_token, json_body, query_param, source_ip
-from chalicelib.routes.schema import obj, text
+from chalicelib.routes.schema import choice, obj, text
 
 bp = Blueprint(__name__)
 
@@ -29,7 +29,8 @@ CONVERSATION = {"conversation_id": text(40, 4, pattern=r"^ch_[a-f0-9]+$")}
 VISITOR = {"name": text(100, nullable=True), "email": text(254, nullable=True)}
 START = obj({**VISITOR, "page_url": text(500, nullable=True)}, closed=True)
 SEND = obj({"body": text(20000), **VISITOR}, required=("body",), closed=True)
-READ = {"after": text(6, pattern=r"^[0-9]+$"), "wait": text(2, pattern=r"^[0-9]+$")}
+READ = {"after": text(6, pattern=r"^[0-9]+$"), "wait": text(2, pattern=r"^[0-9]+$"),
+        "state": choice("new", "waiting", "connected", "ended")}
 
 
 @bp.route("/chat/{name}", methods=["GET"], cors=CORS)
@@ -76,7 +77,8 @@ def visitor_send(conversation_id: str) -> Any:
 
 
 @bp.route("/chat/conversations/{conversation_id}/messages", methods=["GET"], cors=CORS)
-@api("The thread once it has more than `after` messages; waits up to `wait` seconds",
+@api("The thread once it has more than `after` messages or its state is not `state`; "
+     "waits up to `wait` seconds",
      params=CONVERSATION, query=READ, public=True, tag="chat")
 def visitor_read(conversation_id: str) -> Any:
     from chalicelib.wiring import get_chat_visitors
@@ -84,4 +86,4 @@ def visitor_read(conversation_id: str) -> Any:
     r = bp.current_request
     after, wait = int(query_param(r, "after") or 0), int(query_param(r, "wait") or 0)
     return get_chat_visitors().read(bearer_token(r), conversation_id, after, wait,
-                                    source_ip(r))
+                                    source_ip(r), query_param(r, "state"))

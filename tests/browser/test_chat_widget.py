@@ -120,9 +120,12 @@ def test_a_visitor_chats_from_a_business_site_and_keeps_the_thread_on_reload(
         task = accept_chat(agent, conversation_on(page, widget_key))
         agent.ok("POST", f"/api/tasks/{task['id']}/messages",
                  {"body": "Of course! Just tell me the dates."})
-        # then the reply appears in the widget
+        # then the reply appears in the widget, which names the agent
         expect(panel.locator(".hlc-theirs .hlc-body")).to_have_text(
             ["Of course! Just tell me the dates."], timeout=WAIT_MS)
+        me = agent.ok("GET", "/api/me")
+        expect(panel.locator(".hlc-notice")).to_have_text(
+            f"You're chatting with {me['name']}.", timeout=WAIT_MS)
         panel.locator(".hlc-text").fill("August 1 to 20, thanks")
         panel.locator(".hlc-text").press("Enter")
         expect(panel.locator(".hlc-mine .hlc-body")).to_have_count(2, timeout=WAIT_MS)

@@ -23,7 +23,7 @@ from chalicelib.domain.crm import contact_id_for
 from chalicelib.domain.errors import HotlineError, InvalidInput, NotFound
 from chalicelib.domain.flows.hours import is_open
 from chalicelib.domain.identity import Tenant
-from chalicelib.domain.routing.model import Task
+from chalicelib.domain.routing.model import WAITING_STATUSES, Task, TaskStatus
 from chalicelib.services.chat.ports import (
     Agents,
     ChatStore,
@@ -132,22 +132,32 @@ class ChatVisitors:
         return {"message": message_view(message)}
 
     def read(self, token: str, conversation_id: str, after: int, wait: float,
-             source: str) -> dict[str, Any]:
-        """GET /chat/conversations/{id}/messages?after=N&wait=S: the whole thread once it
-        holds more than N messages, waiting up to S seconds (a long poll) until it does.
+             source: str, known_state: str | None = None) -> dict[str, Any]:
+        """GET /chat/conversations/{id}/messages?after=N&wait=S[&state=X]: the whole thread
+        once it holds more than N messages, waiting up to S seconds (a long poll) until it
+        does, or until the chat's state is no longer X (when X is given).
 
         ``after`` counts messages, not a position in time: a message stored a moment late
         (an agent's reply written while the visitor's own was read) still raises the
-        count, so it is never skipped; the widget places messages by their id."""
+        count, so it is never skipped; the widget places messages by their id.
+        ``state``: "new" (nothing sent yet), "waiting" (queued), "connected" (an agent
+        holds it, named in ``agent``) or "ended" (wrapped up: a new message reopens it)."""
         self.limiter.hit(f"chat-read#{source}", READS_PER_IP, 60)
         conversation = self._conversation(token, conversation_id)
         tenant_id = conversation.tenant_id
         deadline = self.clock() + max(0.0, min(wait, self.max_wait))
         count = self._count(tenant_id, conversation_id)
-        while count <= after and self.clock() < deadline:
+        state = self._state(conversation)
+        while (count <= after and (known_state is None or state[0] == known_state)
+               and self.clock() < deadline):
             self.sleep(min(POLL_STEP_SECONDS, max(0.0, deadline - self.clock())))
             count = self._count(tenant_id, conversation_id)
+            if known_state is not None:
+                state = self._state(conversation)
+        if known_state is None:
+            state = self._state(conversation)
         view: dict[str, Any] = {"conversation_id": conversation_id, "mode": conversation.mode,
+                                "state": state[0], "agent": state[1],
                                 "visitor": {"name": conversation.visitor_name,
                                             "email": conversation.visitor_email},
                                 "messages": [], "next": max(after, count) if count else 0}
@@ -160,6 +170,25 @@ class ChatVisitors:
     def _count(self, tenant_id: str, conversation_id: str) -> int:
         thread = self.reader.get_thread(tenant_id, conversation_id)
         return thread.message_count if thread is not None else 0
+
+    def _state(self, conversation: ChatConversation) -> tuple[str, str | None]:
+        """The chat's state for the visitor, and the name of the agent who holds it."""
+        task_id = conversation.task_id
+        if task_id is None:  # queued since this request read the chat?
+            current = self.store.get(conversation.tenant_id, conversation.conversation_id)
+            task_id = current.task_id if current is not None else None
+        if task_id is None:
+            return "new", None
+        try:
+            task = self.router.task(conversation.tenant_id, task_id)
+        except NotFound:
+            return "ended", None
+        if task.status in WAITING_STATUSES:
+            return "waiting", None
+        if task.status is TaskStatus.ASSIGNED and task.assigned_agent:
+            agent = self.agents.get_agent(conversation.tenant_id, task.assigned_agent)
+            return "connected", (agent.name if agent is not None and agent.name else "Agent")
+        return "ended", None
 
     # --- routing and the CRM -------------------------------------------------------------
     def _identify(self, conversation: ChatConversation,

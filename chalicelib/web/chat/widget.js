@@ -127,7 +127,6 @@
     item.appendChild(el("span", "hlc-body", message.body));
     list.appendChild(item);
     list.scrollTop = list.scrollHeight;
-    if (!mine && mode !== "after_hours") { notice.textContent = "You're chatting with us."; }
     if (!mine && panel.hidden) {
       launcher.classList.add("hlc-unread");
       launcher.textContent = "New message";
@@ -174,6 +173,19 @@
     }
   }
 
+  // What the chat is doing now, from the poll: queued, with an agent, or over.
+  function tell(got) {
+    if (got.state === "waiting") {
+      notice.textContent = mode === "after_hours"
+        ? "Thanks! We got your message and will reply by email."
+        : "Waiting for an agent. You're in the queue; we'll be with you shortly.";
+    } else if (got.state === "connected") {
+      notice.textContent = "You're chatting with " + (got.agent || "us") + ".";
+    } else if (got.state === "ended") {
+      notice.textContent = "This chat has ended. Write again if you need anything else.";
+    }
+  }
+
   // --- talking ----------------------------------------------------------------------
   function start() {
     if (state.conversation_id) { return Promise.resolve(); }
@@ -205,6 +217,7 @@
       if (mode === "after_hours") {
         notice.textContent = "Thanks! We got your message and will reply by email.";
       }
+      state.state = "";  // ask the next poll for the chat's state at once
       poll();
     }).catch(function (e) {
       if (e.status === 401 || e.status === 403 || e.status === 404) { forget(); ask(mode); }
@@ -223,12 +236,13 @@
     if (polling || !state.conversation_id) { return; }
     polling = true;
     var path = "/chat/conversations/" + state.conversation_id + "/messages?after=" +
-               (state.next || 0) + "&wait=" + wait;
+               (state.next || 0) + "&wait=" + wait + (state.state ? "&state=" + state.state : "");
     call("GET", path, null, state.visitor_token).then(function (got) {
       polling = false;
       (got.messages || []).forEach(show);
       state.next = got.next || state.next || 0;
       state.mode = got.mode || state.mode;
+      if (got.state && got.state !== state.state) { state.state = got.state; tell(got); }
       save();
       setTimeout(poll, wait ? 50 : 2000);
     }).catch(function (e) {
@@ -248,7 +262,8 @@
     document.body.appendChild(host);
     if (state.conversation_id) {
       title.textContent = state.business || "Chat with us";
-      state.next = 0;  // a fresh page shows the whole thread again
+      state.next = 0;  // a fresh page shows the whole thread again, and the chat's state
+      state.state = "";
       if (state.open) { open(true); } else { poll(); }
     }
   }

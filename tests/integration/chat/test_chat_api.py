@@ -217,3 +217,24 @@ def test_a_visitor_writing_after_the_wrap_up_opens_a_new_task_on_the_same_thread
     assert [m["body"] for m in thread["messages"]] == ["first question", "first answer",
                                                       "one more thing"]
     assert read(http, chat)["next"] == 3
+
+
+def test_the_poll_tells_the_visitor_whether_they_wait_talk_or_are_done(http, business):
+    # given a chat with nothing sent yet
+    ann = business.add_agent("u_ann", "Ann")
+    chat = start(http, business)
+    assert read(http, chat)["state"] == "new"
+    # when the visitor writes, then it waits; once accepted, Ann holds it
+    say(http, chat, "hello")
+    assert read(http, chat)["state"] == "waiting"
+    task = accept(http, ann)
+    path = f"/chat/conversations/{chat['conversation_id']}/messages?after=1&state=waiting"
+    got = http.ok("GET", path, token=chat["visitor_token"])
+    assert got["state"] == "connected" and got["agent"] == "Ann"
+    # and once wrapped up, the chat is over for the visitor
+    http.ok("POST", f"/api/tasks/{task['id']}/wrapup", {"disposition": "Resolved"},
+            token=ann)
+    assert read(http, chat, after=1)["state"] == "ended"
+    status, body, _ = http.call("GET", path.replace("state=waiting", "state=asleep"),
+                                token=chat["visitor_token"])
+    assert status == 400 and body["path"] == "state"
