@@ -16,7 +16,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot, sign_in
-from tests.browser.fake_api import FakeApi, FakeConversations, FakeSite, Raw, Received, tiny_wav
+from tests.browser.fake_api import FakeApi, FakeSite, Raw, Received, tiny_wav
+from tests.browser.fake_conversations import FakeConversations
 from tests.browser.users import user
 
 pytestmark = pytest.mark.browser

@@ -17,6 +17,7 @@ import { Phone } from "./phone.js";
 import { startRinging, stopRinging } from "./ringer.js";
 import { dialpad } from "./dialpad.js";
 import { forgetDraft, forgetKept, keepDraft, keptNotes } from "./wrapup-notes.js";
+import { idlePanel as keptPanel } from "./kept-notes.js";
 
 const POLL_MS = 1500;
 const PRESENCE_EVERY = 4; // polls between presence refreshes (the router may set "away")
@@ -191,27 +192,11 @@ async function hangUpFromStrip(call) {
 
 // The task panel when there is no task: notes kept from an expired wrap-up, or the hint.
 function idlePanel() {
-  const kept = keptNotes();
-  if (!kept) return el("div", { class: "empty" }, el("strong", {}, "No active task"),
-    "A call you accept shows here. Set your status to Available to get calls.");
-  const text = el("textarea", { id: "kept-notes", rows: 4, readonly: true }, kept.notes);
-  const done = () => { forgetKept(); page.task.dataset.key = "stale"; renderTask(page.task, null, taskHandlers); };
-  const addToContact = el("button", { class: "btn", type: "button" }, "Add to the contact's notes");
-  addToContact.addEventListener("click", async () => {
-    try {
-      const card = await cardFor(kept.caller, true);
-      if (!card.contact) throw new Error("This caller has no contact record yet.");
-      const notes = [card.contact.notes, kept.notes].filter(Boolean).join("\n");
-      await api("PATCH", `api/contacts/${encodeURIComponent(card.contact.id)}`, { notes });
-      cards.delete(kept.caller);
-      done();
-      showCustomer(kept.caller, null, true);
-    } catch (error) { showError(error); }
+  return keptPanel({
+    cardFor, showError,
+    redraw: () => { page.task.dataset.key = "stale"; renderTask(page.task, null, taskHandlers); },
+    saved: (caller) => { cards.delete(caller); showCustomer(caller, null, true); },
   });
-  return el("div", { class: "kept", "data-testid": "kept-notes" },
-    el("p", { class: "alert warning" }, `Wrap-up time ran out for the call with ${formatPhone(kept.caller)}. Your notes were kept:`),
-    el("label", { for: "kept-notes" }, "Unsaved wrap-up notes"), text,
-    el("div", { class: "actions" }, addToContact, el("button", { class: "btn", type: "button", onclick: done }, "Dismiss")));
 }
 
 const taskHandlers = {
