@@ -123,6 +123,39 @@ def queue_voicemail(biz: Business) -> Delivery:
                                     RecordingDuration="7", RecordingSid=_sid("RE")))
 
 
+def voicemail_transcription(biz: Business) -> Delivery:
+    """Twilio's transcript of a voicemail left from the queue (CHANNELS)."""
+    call, task_id = _queued_call(biz)
+    biz.answer(f"/twilio/voice/queue/voicemail?t={biz.tenant_id}&task={task_id}",
+               biz.call_params(call, RecordingUrl="https://api.twilio.com/rec/RE1",
+                               RecordingDuration="7", RecordingSid=_sid("RE")))
+    return Delivery(f"/twilio/voice/transcription?t={biz.tenant_id}", biz.call_params(
+        call, TranscriptionSid=_sid("TR"), TranscriptionText="Please call me back",
+        TranscriptionStatus="completed", RecordingSid=_sid("RE")))
+
+
+def message_status(biz: Business) -> Delivery:
+    """A reply's delivery status (CHANNELS). Messages are keyed by thread, not tenant, so
+    the snapshot cannot see the change; tests/integration/conversations prove it."""
+    import time
+
+    from chalicelib.adapters.dynamo.conversation_repository import ConversationRepository
+    from chalicelib.domain.conversations import Message, Thread
+
+    store = ConversationRepository(biz.settings)
+    thread = store.create_thread(Thread(
+        tenant_id=biz.tenant_id, thread_id=_sid("TK"), channel="sms", contact_id="ct_1",
+        started_at=time.time(), contact_address=biz.caller, business_address=biz.number))
+    store.add_message(Message(
+        tenant_id=biz.tenant_id, thread_id=thread.thread_id, message_id="msg_1",
+        direction="outbound", author={"kind": "agent"}, body="Hi", created_at=time.time(),
+        status="queued"))
+    return Delivery(f"/twilio/sms/status?m=msg_1&t={biz.tenant_id}&th={thread.thread_id}", {
+        "MessageSid": _sid("SM"), "AccountSid": biz.tenant.twilio_account_sid,
+        "From": biz.number, "To": biz.caller, "MessageStatus": "delivered",
+        "ApiVersion": "2010-04-01"}, has_effect=False)
+
+
 def agent_connect(biz: Business) -> Delivery:
     _, _, reservation = _accepted(biz)
     return Delivery(f"/twilio/voice/agent/connect?r={reservation}&t={biz.tenant_id}",
@@ -228,6 +261,8 @@ CASES: dict[str, Callable[[Business], Delivery]] = {
     "/twilio/voice/conference/participant": conference_route(
         "/twilio/voice/conference/participant"),
     "/twilio/voice/client": conference_route("/twilio/voice/client"),
+    "/twilio/voice/transcription": voicemail_transcription,
+    "/twilio/sms/status": message_status,
 }
 
 
