@@ -176,6 +176,15 @@ def merge_contacts(contact_id: str) -> Any:
     return get_contact_history().merge(who, contact_id, body["other_id"])
 
 
+@bp.route("/api/contacts/{contact_id}/merges", methods=["GET"])
+@api("The merges into a contact: who merged what, and when", tag="crm")
+def merges(contact_id: str) -> Any:
+    from chalicelib.wiring import get_contact_history
+
+    who = principal(bp.current_request)
+    return {"merges": get_contact_history().merges(who.tenant_id, contact_id)}
+
+
 @bp.route("/api/contacts/{contact_id}/duplicates", methods=["GET"])
 @api("Contacts that look like this one (same number on another channel, same email)",
      tag="crm")

@@ -77,6 +77,12 @@ class ContactHistory:
                     "merge": found, "already": True}
         return {"contact": contact_view(new_survivor), "merge": record, "already": False}
 
+    def merges(self, tenant_id: str, contact_id: str) -> list[dict[str, Any]]:
+        """The merges into this contact (who, when, what), oldest first."""
+        contact = self.contacts.resolve(tenant_id, contact_id)
+        found = self.store.list_records(tenant_id, f"merge#{contact.contact_id}#")
+        return sorted(found, key=lambda record: float(record.get("at") or 0))
+
     def _record_for(self, tenant_id: str, survivor_id: str, merged_id: str
                     ) -> dict[str, Any] | None:
         return self.store.get_record(tenant_id, merge_key(survivor_id, merged_id))

@@ -56,6 +56,9 @@ class Crm:
             "duplicates": [] if self.merged else [{"contact": WA, "reasons": ["phone"]}]}))
         api.handle("GET", "api/contacts/ct_jo/interactions", self.timeline)
         api.handle("POST", "api/contacts/ct_jo/merge", self.merge)
+        api.handle("GET", "api/contacts/ct_jo/merges", lambda _r: (200, {"merges": [
+            {"survivor_id": "ct_jo", "merged_id": "ct_wa", "by": "u_supervisor",
+             "at": 1700100000, "merged_contact": WA}] if self.merged else []}))
 
     def jo(self) -> dict[str, Any]:
         return {**JO, "merged_ids": ["ct_wa"] if self.merged else []}
@@ -105,6 +108,7 @@ def test_a_supervisor_finds_a_contact_merges_its_duplicate_and_sees_one_timeline
     expect(page.locator(".timeline li.merged").first).to_contain_text("From merged contact")
     expect(page.locator(".timeline")).to_contain_text("please call me back")
     expect(page.locator(".card-head .badge")).to_have_text("1 merged")
+    expect(page.get_by_role("list", name="Merges")).to_contain_text("merged in by u_supervisor")
     expect(page.get_by_role("region", name="Possible duplicates")).to_have_count(0)
     expect(page.locator("#results button")).to_have_count(1)
     screenshot(page, "contacts-merged", part="#detail")

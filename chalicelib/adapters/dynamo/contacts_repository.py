@@ -145,6 +145,14 @@ class ContactsRepository:
             return None
         return dict(item.data or {})
 
+    @dynamo_call("list CRM records")
+    def list_records(self, tenant_id: str, prefix: str, limit: int = 100
+                     ) -> list[dict[str, Any]]:
+        """Records whose key starts with ``prefix`` (e.g. a contact's merges), in key order."""
+        found = ContactIndexModel.query(tenant_id, ContactIndexModel.key.startswith(prefix),
+                                        limit=limit)
+        return [dict(item.data or {}) for item in found]
+
     @dynamo_call("write CRM record")
     def put_record(self, tenant_id: str, key: str, data: dict[str, Any], at: float) -> None:
         ContactIndexModel(tenant_id, key, data=data, created_at=int(at)).save()

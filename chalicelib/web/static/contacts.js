@@ -129,6 +129,17 @@ async function duplicatesList(contact) {
         onclick: () => merge(contact.id, other.id) }, "Merge into this contact") : null))));
 }
 
+async function mergesList(contact) {
+  if (!(contact.merged_ids || []).length) return null;
+  const found = await api("GET", `api/contacts/${encodeURIComponent(contact.id)}/merges`);
+  const items = (found.merges || []).map((record) => {
+    const other = record.merged_contact || {};
+    const what = other.name || formatPhone(other.phone || record.merged_id);
+    return el("li", { class: "small" }, `${what} merged in by ${record.by} on ${formatWhen(record.at)}`);
+  });
+  return items.length ? el("ul", { class: "merges", "aria-label": "Merges" }, items) : null;
+}
+
 async function merge(contactId, otherId) {
   await api("POST", `api/contacts/${encodeURIComponent(contactId)}/merge`, { other_id: otherId });
   await openContact(contactId);
@@ -149,7 +160,7 @@ async function openContact(contactId) {
       contact.tags && contact.tags.length
         ? el("div", { class: "tags" }, contact.tags.map((tag) => el("span", { class: "badge blue" }, tag))) : null,
       factsList(contact), contact.notes ? el("p", { class: "notes" }, contact.notes) : null,
-      editForm(contact), await duplicatesList(contact), timeline);
+      await mergesList(contact), editForm(contact), await duplicatesList(contact), timeline);
     await showTimeline(timeline, contact.id);
   } catch (error) {
     replace(page.detail, el("p", { class: "alert error", role: "alert" }, error.message));

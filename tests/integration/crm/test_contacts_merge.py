@@ -71,6 +71,8 @@ def test_given_two_contacts_when_merged_then_one_timeline_holds_both_newest_firs
                                {"other_id": other["id"]})
     assert status == 200 and again["already"] is True
     assert again["merge"] == merged["merge"]
+    assert admin.get(f"/api/contacts/{other['id']}/merges")["merges"] == [merged["merge"]]
+    assert merged["merge"]["merged_contact"]["phone"] == "whatsapp:+14155550501"
 
     # a call from the merged-away number still lands on the survivor's timeline
     _history(tenant_id, "whatsapp:+14155550501", "whatsapp", [600.0], "SMX")
@@ -102,3 +104,5 @@ def test_another_tenant_cannot_merge_or_be_merged(admin: Api, stranger: Api):
                            {"other_id": theirs["id"]})
     assert status == 404
     assert stranger.get(f"/api/contacts/{theirs['id']}")["merged_ids"] == []
+    status, _ = stranger.send("GET", f"/api/contacts/{a['id']}/merges")
+    assert status == 404
