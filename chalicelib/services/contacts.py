@@ -230,11 +230,14 @@ class ContactsService:
             except NotFound:
                 continue
             reasons.setdefault(other.contact_id, []).append("phone")
-        if contact.email:
-            token = f"e:{contact.email}"
-            items, _ = self.store.query_index(tenant_id, token + "#", None, 50)
-            for _, other_id in items:
-                reasons.setdefault(other_id, []).append("email")
+        # a web chat's contact is keyed by the visitor's email (CHAT): both ways round
+        email = contact.email or (contact.phone.lower() if "@" in contact.phone else None)
+        if email:
+            items, _ = self.store.query_index(tenant_id, f"e:{email}#", None, 50)
+            chat_contact = contact_id_for(tenant_id, email)
+            for other_id in [*(cid for _, cid in items), chat_contact]:
+                if "email" not in reasons.get(other_id, []):
+                    reasons.setdefault(other_id, []).append("email")
         reasons.pop(contact.contact_id, None)
         others = self.store.get_contacts(tenant_id, list(reasons))
         return [{"contact": contact_view(others[cid]), "reasons": why}

@@ -106,3 +106,17 @@ def test_another_tenant_cannot_merge_or_be_merged(admin: Api, stranger: Api):
     assert stranger.get(f"/api/contacts/{theirs['id']}")["merged_ids"] == []
     status, _ = stranger.send("GET", f"/api/contacts/{a['id']}/merges")
     assert status == 404
+
+
+def test_a_web_chat_contact_keyed_by_email_is_suggested_for_the_caller_with_that_email(
+        admin: Api, tenant_id: str):
+    _history(tenant_id, "dee@example.com", "chat", [100.0], "CH")  # as CHAT records it
+    _, caller = admin.send("POST", "/api/contacts", {"phone": "+14155550801",
+                                                     "email": "Dee@example.com"})
+    [found] = admin.get(f"/api/contacts/{caller['id']}/duplicates")["duplicates"]
+    assert found["contact"]["phone"] == "dee@example.com" and found["reasons"] == ["email"]
+    [back] = admin.get(f"/api/contacts/{found['contact']['id']}/duplicates")["duplicates"]
+    assert back["contact"]["id"] == caller["id"]
+    admin.send("POST", f"/api/contacts/{caller['id']}/merge",
+               {"other_id": found["contact"]["id"]})
+    assert _timeline(admin, caller["id"], 5) == ["CH0"]
