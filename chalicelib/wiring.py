@@ -313,12 +313,13 @@ def get_onboarding():  # type: ignore[no-untyped-def]
 def get_tenant_admin():  # type: ignore[no-untyped-def]
     from chalicelib.adapters.dynamo.rate_limiter import DynamoRateLimiter
     from chalicelib.adapters.security import TokenSigner
+    from chalicelib.services.chat.keys import WidgetKeys
     from chalicelib.services.tenant_admin import TenantAdmin
 
     settings = bound_settings()
     return TenantAdmin(get_onboarding(), get_tenant_repository(), DynamoRateLimiter(),
                        TokenSigner(settings.jwt_secret, settings.jwt_ttl_seconds),
-                       widget_keys=lambda tenant_id: get_chat_visitors().widget_key(tenant_id))
+                       widget_keys=WidgetKeys(get_tenant_repository()).ensure)
 
 
 @lru_cache(maxsize=1)

@@ -17,13 +17,14 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from chalicelib.domain.chat import ChatConversation, same_key, widget_key_for, widget_tenant
+from chalicelib.domain.chat import ChatConversation, same_key, widget_tenant
 from chalicelib.domain.conversations import Message, check_body, message_view, ordered
 from chalicelib.domain.crm import contact_id_for
 from chalicelib.domain.errors import HotlineError, InvalidInput, NotFound
 from chalicelib.domain.flows.hours import is_open
 from chalicelib.domain.identity import Tenant
 from chalicelib.domain.routing.model import WAITING_STATUSES, Task, TaskStatus
+from chalicelib.services.chat.keys import WidgetKeys
 from chalicelib.services.chat.ports import (
     Agents,
     ChatStore,
@@ -258,11 +259,7 @@ class ChatVisitors:
     # --- the widget key ------------------------------------------------------------------
     def widget_key(self, tenant_id: str) -> str:
         """The tenant's public widget key, made on first use (first writer wins)."""
-        stored = self.tenants.widget_key(tenant_id)
-        if stored:
-            return stored
-        return self.tenants.save_widget_key(tenant_id,
-                                            widget_key_for(tenant_id, secrets.token_hex(12)))
+        return WidgetKeys(self.tenants).ensure(tenant_id)
 
 
 def _public(view: dict[str, Any]) -> dict[str, Any]:
