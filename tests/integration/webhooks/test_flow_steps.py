@@ -257,15 +257,22 @@ def test_two_messages_racing_in_one_conversation_step_the_flow_once_each(
         "B", biz.answer("/twilio/sms", second)))
     # when A commits what it read
     answers["A"] = biz.answer("/twilio/sms", first)
-    # then A's stale save lost, A ran again from a fresh read, and each message stepped
-    # the flow once: two interactions, two acknowledgements, one hand-off each
+    # then A's stale save lost and A ran again from a fresh read: B's step handed the
+    # conversation off, so A (issue 9) joined that task's thread instead of stepping the
+    # flow again: one acknowledgement, one hand-off, both messages on the one thread
     assert fired and set(answers) == {"A", "B"}
-    assert all("<Message>" in answer for answer in answers.values())
+    assert "<Message>" in answers["B"] and "<Message>" not in answers["A"]
     snapshot = biz.snapshot()
     messages = [i for i in snapshot["interactions"] if i.get("channel") == "sms"]
-    assert sorted(m["summary"] for m in messages) == ["first", "second"]
+    assert [m["summary"] for m in messages] == ["second"]
     hand_offs = [i for i in snapshot["outbox"] if i["kind"] == "routing.enqueue_message"]
-    assert len(hand_offs) == 2 and all(i["status"] == "done" for i in hand_offs)
+    assert len(hand_offs) == 1 and hand_offs[0]["status"] == "done"
+    from chalicelib.adapters.dynamo.conversation_repository import ConversationRepository
+
+    store = ConversationRepository(biz.settings)
+    [thread] = [t for t in snapshot["conversations"] if str(t["key"]).startswith("thread#")]
+    bodies = sorted(m.body for m in store.messages(biz.tenant_id, thread["thread_id"]))
+    assert bodies == ["first", "second"]
 
 
 def test_a_reply_racing_the_timeout_sweep_is_not_applied_twice(business_factory,
