@@ -115,3 +115,33 @@ def test_the_recording_route_refuses_other_businesses(stack, phone, agent):
     # then it is refused, and no audio leaves
     assert status in (403, 404) and b"RIFF" not in body
     agent.ok("POST", f"/api/tasks/{task['id']}/wrapup", {"disposition": "Wrong number"})
+
+
+def test_a_voicemail_from_the_queue_is_played_and_transcribed_too(stack, phone):
+    # given a caller waiting in support with nobody available, who presses 2 to record
+    alex, sam = stack.agent(0), stack.agent(1)
+    for api in (alex, sam):
+        api.ok("PUT", "/api/me/activity", {"activity": "offline"})
+    caller = new_caller()
+    sid = phone.call(caller, stack.demo.number)
+    phone.press(sid, "2")
+    phone.wait_for_text(sid, "press 2 to leave a voicemail")
+    phone.press(sid, "2")
+    phone.wait_listening(sid, "record")
+    phone.say(sid, "my jug is cracked", wait=False)
+    phone.press(sid, "#")
+    phone.wait_for_text(sid, "thank you for your message")
+    # when an agent comes online and accepts the voicemail
+    alex.ok("PUT", "/api/me/activity", {"activity": "available"})
+    try:
+        offer = voicemail_offer(phone, alex, caller)
+        task = alex.ok("POST", f"/api/reservations/{offer['id']}/accept")
+        # then it plays and carries Twilio's transcript, like the IVR's
+        status, content_type, audio = fetch(alex, task["recording_url"])
+        assert status == 200 and content_type.startswith("audio/") and audio[:4] == b"RIFF"
+        view = phone.wait_for(lambda: (t := alex.ok("GET", f"/api/tasks/{task['id']}"))
+                              ["transcript"] and t, what="the transcript")
+        assert view["transcript"] == "my jug is cracked"
+        alex.ok("POST", f"/api/tasks/{task['id']}/wrapup", {"disposition": "Resolved"})
+    finally:
+        alex.ok("PUT", "/api/me/activity", {"activity": "offline"})
