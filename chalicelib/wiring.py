@@ -292,7 +292,8 @@ def get_conversations():  # type: ignore[no-untyped-def]
     settings = bound_settings()
     return ConversationService(ConversationRepository(settings), get_routing_service(),
                                TwilioCarrier(settings), get_outbox(), get_directory().get,
-                               settings.public_url, contacts=CrmRepository())
+                               settings.public_url, contacts=CrmRepository(),
+                               chat=lambda: get_chat_agents())
 
 
 @lru_cache(maxsize=1)
