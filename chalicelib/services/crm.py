@@ -122,7 +122,7 @@ class CrmService:
         interaction = self.new_interaction(tenant_id, interaction_id, contact_phone,
                                            business_number, channel, direction)
         if self.store.create_interaction(interaction):
-            self.store.touch_contact(tenant_id, contact_phone, interaction.started_at)
+            self.store.touch_contact(tenant_id, interaction.contact_phone, interaction.started_at)
         return interaction
 
     def record_queued(self, tenant_id: str, interaction_id: str, queue: str,

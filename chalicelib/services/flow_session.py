@@ -174,7 +174,7 @@ class WebhookService:
                 line.tenant.tenant_id, sid, sender, line.number.number, channel,
                 hook.params.get("Direction", "inbound")), status="unserved")
             if self.crm.store.create_interaction(interaction):
-                self.crm.store.touch_contact(line.tenant.tenant_id, sender,
+                self.crm.store.touch_contact(line.tenant.tenant_id, interaction.contact_phone,
                                              interaction.started_at)
         except HotlineError as exc:
             log.error("could not record unserved %s from %s: %s: %s", sid, mask(sender),

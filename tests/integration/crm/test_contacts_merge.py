@@ -43,24 +43,26 @@ def _timeline(api: Api, contact_id: str, limit: int) -> list[str]:
 def test_given_two_contacts_when_merged_then_one_timeline_holds_both_newest_first(
         admin: Api, tenant_id: str):
     _history(tenant_id, "+14155550501", "voice", [100.0, 300.0, 500.0], "CA")
-    _history(tenant_id, "whatsapp:+14155550501", "whatsapp", [200.0, 400.0, 500.0], "SM")
+    _history(tenant_id, "jo@example.com", "chat", [200.0, 400.0, 500.0], "CH")  # as CHAT does
     keep = admin.get("/api/contacts?phone=+14155550501")["contacts"][0]
-    other = admin.get("/api/contacts?phone=" + quote("whatsapp:+14155550501"))["contacts"][0]
-    admin.send("PATCH", f"/api/contacts/{other['id']}",
-               {"name": "Jo Lee", "email": "jo@example.com", "tags": ["whatsapp"]})
-
+    admin.send("PATCH", f"/api/contacts/{keep['id']}", {"email": "jo@example.com"})
     [suggested] = admin.get(f"/api/contacts/{keep['id']}/duplicates")["duplicates"]
-    assert suggested["contact"]["id"] == other["id"] and suggested["reasons"] == ["phone"]
+    other = suggested["contact"]
+    assert other["phone"] == "jo@example.com" and suggested["reasons"] == ["email"]
+    assert _timeline(admin, other["id"], 10) == ["CH2", "CH1", "CH0"]
+    [back] = admin.get(f"/api/contacts/{other['id']}/duplicates")["duplicates"]
+    assert back["contact"]["id"] == keep["id"] and back["reasons"] == ["email"]
+    admin.send("PATCH", f"/api/contacts/{other['id']}", {"name": "Jo Lee", "tags": ["chat"]})
 
     status, merged = admin.send("POST", f"/api/contacts/{keep['id']}/merge",
                                 {"other_id": other["id"]})
     assert status == 200, merged
     assert merged["already"] is False
-    assert merged["contact"]["name"] == "Jo Lee" and merged["contact"]["tags"] == ["whatsapp"]
+    assert merged["contact"]["name"] == "Jo Lee" and merged["contact"]["tags"] == ["chat"]
     assert merged["merge"]["by"] == admin.principal.user_id
-    assert merged["merge"]["details_taken"] == ["email", "name"]
+    assert merged["merge"]["details_taken"] == ["name"]
 
-    expected = ["SM2", "CA2", "SM1", "CA1", "SM0", "CA0"]  # 500 (two, by id), 400, ... 100
+    expected = ["CH2", "CA2", "CH1", "CA1", "CH0", "CA0"]  # 500 (two, by id), 400, ... 100
     assert _timeline(admin, keep["id"], 2) == expected
     assert _timeline(admin, other["id"], 4) == expected  # the merged-away id resolves
     assert admin.get(f"/api/contacts/{other['id']}")["id"] == keep["id"]
@@ -72,11 +74,24 @@ def test_given_two_contacts_when_merged_then_one_timeline_holds_both_newest_firs
     assert status == 200 and again["already"] is True
     assert again["merge"] == merged["merge"]
     assert admin.get(f"/api/contacts/{other['id']}/merges")["merges"] == [merged["merge"]]
-    assert merged["merge"]["merged_contact"]["phone"] == "whatsapp:+14155550501"
+    assert merged["merge"]["merged_contact"]["phone"] == "jo@example.com"
 
-    # a call from the merged-away number still lands on the survivor's timeline
-    _history(tenant_id, "whatsapp:+14155550501", "whatsapp", [600.0], "SMX")
-    assert _timeline(admin, keep["id"], 10)[0] == "SMX0"
+    # a chat from the merged-away contact still lands on the survivor's timeline
+    _history(tenant_id, "jo@example.com", "chat", [600.0], "CHX")
+    assert _timeline(admin, keep["id"], 10)[0] == "CHX0"
+
+
+def test_whatsapp_and_sms_are_one_contact_and_a_legacy_whatsapp_contact_is_a_duplicate(
+        admin: Api, tenant_id: str):
+    _history(tenant_id, "+14155550511", "sms", [100.0], "SM")
+    _history(tenant_id, "whatsapp:+14155550511", "whatsapp", [200.0], "WA")
+    [contact] = admin.get("/api/contacts?phone=%2B14155550511")["contacts"]
+    assert _timeline(admin, contact["id"], 10) == ["WA0", "SM0"]
+    assert admin.get(f"/api/contacts/{contact['id']}/duplicates")["duplicates"] == []
+    # a contact stored under the whatsapp: address (before CHANNELS made them one)
+    legacy = CrmRepository().touch_contact(tenant_id, "whatsapp:+14155550511", 50.0)
+    [found] = admin.get(f"/api/contacts/{contact['id']}/duplicates")["duplicates"]
+    assert found["contact"]["id"] == legacy.contact_id and found["reasons"] == ["phone"]
 
 
 def test_duplicates_by_email_and_merge_needs_a_supervisor(admin: Api, session_for, tenant_id):
@@ -106,17 +121,3 @@ def test_another_tenant_cannot_merge_or_be_merged(admin: Api, stranger: Api):
     assert stranger.get(f"/api/contacts/{theirs['id']}")["merged_ids"] == []
     status, _ = stranger.send("GET", f"/api/contacts/{a['id']}/merges")
     assert status == 404
-
-
-def test_a_web_chat_contact_keyed_by_email_is_suggested_for_the_caller_with_that_email(
-        admin: Api, tenant_id: str):
-    _history(tenant_id, "dee@example.com", "chat", [100.0], "CH")  # as CHAT records it
-    _, caller = admin.send("POST", "/api/contacts", {"phone": "+14155550801",
-                                                     "email": "Dee@example.com"})
-    [found] = admin.get(f"/api/contacts/{caller['id']}/duplicates")["duplicates"]
-    assert found["contact"]["phone"] == "dee@example.com" and found["reasons"] == ["email"]
-    [back] = admin.get(f"/api/contacts/{found['contact']['id']}/duplicates")["duplicates"]
-    assert back["contact"]["id"] == caller["id"]
-    admin.send("POST", f"/api/contacts/{caller['id']}/merge",
-               {"other_id": found["contact"]["id"]})
-    assert _timeline(admin, caller["id"], 5) == ["CH0"]
