@@ -177,7 +177,7 @@ class ContactsService:
         except InvalidInput:
             return []
         try:
-            contact = self.resolve(tenant_id, contact_id_for(tenant_id, phone))
+            contact = self.find_by_phone(tenant_id, phone)
         except NotFound:
             return []
         return [contact] if query.matches(tokens_for(contact)) else []
@@ -214,8 +214,16 @@ class ContactsService:
         return found, encode_cursor("s", str(after)[len(TOKEN):])
 
     def find_by_phone(self, tenant_id: str, phone: str) -> Contact:
-        return self.resolve(tenant_id, contact_id_for(tenant_id,
-                                                      self.normalise_phone(tenant_id, phone)))
+        """The contact of a number; a ``whatsapp:`` address finds the number's contact
+        (WhatsApp and SMS are one contact), or a legacy contact stored under the address."""
+        number = self.normalise_phone(tenant_id, phone)
+        bare = number.removeprefix(WHATSAPP_PREFIX)
+        try:
+            return self.resolve(tenant_id, contact_id_for(tenant_id, bare))
+        except NotFound:
+            if bare == number:
+                raise
+        return self.resolve(tenant_id, contact_id_for(tenant_id, number))
 
     # --- duplicates and export ------------------------------------------------------------
     def duplicates(self, tenant_id: str, contact_id: str) -> list[dict[str, Any]]:

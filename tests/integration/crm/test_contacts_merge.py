@@ -87,6 +87,8 @@ def test_whatsapp_and_sms_are_one_contact_and_a_legacy_whatsapp_contact_is_a_dup
     _history(tenant_id, "whatsapp:+14155550511", "whatsapp", [200.0], "WA")
     [contact] = admin.get("/api/contacts?phone=%2B14155550511")["contacts"]
     assert _timeline(admin, contact["id"], 10) == ["WA0", "SM0"]
+    found = admin.get("/api/contacts?phone=" + quote("whatsapp:+14155550511"))["contacts"]
+    assert [c["id"] for c in found] == [contact["id"]]  # the agent card's WhatsApp lookup
     assert admin.get(f"/api/contacts/{contact['id']}/duplicates")["duplicates"] == []
     # a contact stored under the whatsapp: address (before CHANNELS made them one)
     legacy = CrmRepository().touch_contact(tenant_id, "whatsapp:+14155550511", 50.0)
