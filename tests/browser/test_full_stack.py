@@ -151,7 +151,7 @@ def test_accept_hold_warm_transfer_wrap_up_and_a_supervisor_listening(
     expect(alex.locator("#work-state")).to_have_text("Wrap-up")
     expect(alex.locator("#phone-state")).to_have_text("Phone ready", timeout=CALL_WAIT_MS)
     expect(sam.get_by_test_id("task-caller")).to_have_text(nanp(caller), timeout=CALL_WAIT_MS)
-    alex.get_by_label("Disposition").select_option("Other")
+    alex.get_by_label("Disposition").select_option("Follow-up needed")
     alex.get_by_label("Wrap-up notes").fill("Warm transfer to Sam for billing")
     screenshot(alex, "full-stack-5-wrapup")
     alex.get_by_role("button", name="Finish wrap-up").click()

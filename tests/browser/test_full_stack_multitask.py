@@ -26,22 +26,34 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def alex(browser: Browser, stack: RunningStack) -> Iterator[Page]:
     """The first demo agent's desktop; the second agent offline, so every offer is Alex's.
-    Afterwards every task Alex still holds is wrapped up, and Alex goes offline."""
+    Before and after, every task Alex still holds (another test's, say) is finished."""
     stack.agent(1).ok("PUT", "/api/me/activity", {"activity": "offline"})
+    release(stack)
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     context.close()
-    api = stack.agent(0)
-    for task in api.ok("GET", "/api/me/tasks")["tasks"]:
-        if task["channel"] == "voice" and task["status"] == "assigned":
-            api.call("POST", f"/api/tasks/{task['id']}/hangup")
-    for task in api.ok("GET", "/api/me/tasks")["tasks"]:
-        api.call("POST", f"/api/tasks/{task['id']}/wrapup", {"disposition": "Resolved"})
-    api.ok("PUT", "/api/me/activity", {"activity": "offline"})
+    release(stack)
     assert errors == []
+
+
+def release(stack: RunningStack) -> None:
+    """Hang up the first agent's call, wrap up every task they hold, and go offline."""
+    api = stack.agent(0)
+
+    def calls() -> list[str]:
+        return [t["id"] for t in api.ok("GET", "/api/me/tasks")["tasks"]
+                if t["channel"] == "voice" and t["status"] == "assigned"]
+
+    for task_id in calls():
+        api.call("POST", f"/api/tasks/{task_id}/hangup")  # the wait below checks it ended
+    SimClient(stack.sim_url, timeout=30.0).wait_for(lambda: not calls() or None,
+                                                    what="the agent's call ended")
+    for task in api.ok("GET", "/api/me/tasks")["tasks"]:
+        api.ok("POST", f"/api/tasks/{task['id']}/wrapup", {"disposition": "Resolved"})
+    api.ok("PUT", "/api/me/activity", {"activity": "offline"})
 
 
 def accept_offer(page: Page, channel: str, customer: str) -> None:
