@@ -185,3 +185,8 @@ def test_another_tenants_agent_cannot_read_the_conversation(stack, phone, agent)
     wrote, _ = rival.call("POST", f"/api/tasks/{task['id']}/messages", {"body": "hi"})
     # then neither reaches it
     assert read in (403, 404) and wrote in (403, 404)
+    # and within the business, another agent may neither read nor reply
+    colleague = stack.agent(1)
+    assert colleague.call("GET", f"/api/tasks/{task['id']}/messages")[0] == 403
+    assert colleague.call("POST", f"/api/tasks/{task['id']}/messages",
+                          {"body": "hi"})[0] == 403
