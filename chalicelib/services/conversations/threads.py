@@ -26,7 +26,7 @@ from chalicelib.domain.conversations import (
     message_view,
     ordered,
 )
-from chalicelib.domain.errors import Forbidden, HotlineError, NotFound
+from chalicelib.domain.errors import Forbidden, HotlineError, NotFound, Unavailable
 from chalicelib.domain.identity import Principal, Role, Tenant
 from chalicelib.domain.outbox import OutboxItem
 from chalicelib.domain.phone import mask
@@ -223,6 +223,12 @@ class ConversationService:
             sid = self.sender.send_message(tenant, str(p["from"]), str(p["to"]),
                                            str(p["body"]),
                                            status_callback=str(p["status_callback"]))
+        except Unavailable as exc:
+            # Twilio 5xx/429/timeout: the outbox tries again later; the last try fails it.
+            if queued is not None and item.attempts >= self.outbox.max_attempts:
+                self._move(replace(queued, status="failed",
+                                   error={"code": None, "message": exc.message}))
+            raise
         except HotlineError as exc:
             if queued is not None:
                 self._move(replace(queued, status="failed",
