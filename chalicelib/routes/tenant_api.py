@@ -24,8 +24,8 @@ SPANS = {"type": "array", "maxItems": 8,
          "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": text(5, 4)}}
 HOURS = obj({day: SPANS for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
             closed=True)
-PROFILE = obj({"hours": HOURS, "holidays": strings(366, 10), "timezone": TIMEZONE},
-              closed=True)
+PROFILE = obj({"hours": HOURS, "holidays": strings(366, 10), "timezone": TIMEZONE,
+               "dispositions": strings(30, 64)}, closed=True)
 NEW_USER = obj({"name": NAME, "email": EMAIL, "password": PASSWORD,
                 "role": choice("agent", "supervisor", "admin"),
                 **{k: v for k, v in AGENT_PROFILE["properties"].items() if k != "name"}},

@@ -22,7 +22,8 @@ class Store(Protocol):
     def numbers_of(self, tenant_id: str) -> list[PhoneNumber]: ...
     def update_settings(self, tenant_id: str, *, hours: Mapping[str, object] | None = None,
                         holidays: list[str] | None = None,
-                        timezone: str | None = None) -> None: ...
+                        timezone: str | None = None,
+                        dispositions: list[str] | None = None) -> None: ...
 
 
 class Limiter(Protocol):
@@ -121,7 +122,8 @@ class TenantAdmin:
         try:
             self.store.update_settings(who.tenant_id, hours=hours,
                                        holidays=holidays,
-                                       timezone=str(timezone) if timezone else None)
+                                       timezone=str(timezone) if timezone else None,
+                                       **_disposition_change(body))
         except Conflict as exc:  # the condition: the tenant exists
             raise NotFound("your business no longer exists") from exc
         return self.describe(who)
@@ -136,6 +138,21 @@ class TenantAdmin:
 
 DEFAULT_DISPOSITIONS = ("Resolved", "Follow-up needed", "Order placed", "Wrong number",
                         "Voicemail returned")
+
+
+def _disposition_change(body: dict[str, Any]) -> dict[str, Any]:
+    """PUT /api/tenant's ``dispositions``: trimmed, unique, at least one; [] restores
+    the default list."""
+    if "dispositions" not in body:
+        return {}
+    cleaned: list[str] = []
+    for index, raw in enumerate(body["dispositions"]):
+        label = str(raw).strip()
+        if not label:
+            raise InvalidInput("a disposition must not be empty", path=f"dispositions[{index}]")
+        if label not in cleaned:
+            cleaned.append(label)
+    return {"dispositions": cleaned}
 
 
 def _dispositions(profile: dict[str, Any]) -> list[str]:

@@ -38,6 +38,8 @@ def _tenant(m: TenantModel) -> Tenant:
         profile["hours"] = m.hours
     if m.holidays is not None:
         profile["holidays"] = m.holidays
+    if m.dispositions is not None:
+        profile["dispositions"] = m.dispositions
     return Tenant(tenant_id=m.tenant_id, name=m.name, timezone=m.timezone,
                   twilio_account_sid=m.twilio_account_sid,
                   twilio_auth_token=m.twilio_auth_token, status=m.status,
@@ -150,7 +152,8 @@ class TenantRepository:
     @dynamo_call("update tenant settings")
     def update_settings(self, tenant_id: str, *, hours: Mapping[str, object] | None = None,
                         holidays: list[str] | None = None,
-                        timezone: str | None = None) -> None:
+                        timezone: str | None = None,
+                        dispositions: list[str] | None = None) -> None:
         """One UpdateItem of only the fields given: concurrent edits of others survive."""
         actions: list[Action] = []
         if hours is not None:
@@ -159,6 +162,8 @@ class TenantRepository:
             actions.append(TenantModel.holidays.set(holidays))
         if timezone is not None:
             actions.append(TenantModel.timezone.set(timezone))
+        if dispositions is not None:
+            actions.append(TenantModel.dispositions.set(dispositions))
         if actions:
             TenantModel(tenant_id).update(actions=actions,
                                           condition=TenantModel.tenant_id.exists())

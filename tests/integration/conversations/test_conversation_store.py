@@ -166,3 +166,24 @@ def test_the_tenant_lists_its_dispositions(client, line, settings):
     assert answer.status_code == 200
     assert json.loads(answer.body)["dispositions"] == [
         "Resolved", "Follow-up needed", "Order placed", "Wrong number", "Voicemail returned"]
+
+
+def test_an_admin_sets_the_tenants_dispositions(client, line, settings):
+    from chalicelib.adapters.security import TokenSigner
+
+    token = TokenSigner(settings.jwt_secret, settings.jwt_ttl_seconds).issue(
+        Principal(line.tenant.tenant_id, "u_admin", Role.ADMIN))
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    # when an admin sets their own list (with a duplicate and padding)
+    answer = client.http.put("/api/tenant", headers=headers, body=json.dumps(
+        {"dispositions": [" Sale ", "No sale", "Sale", "Callback booked"]}))
+    # then GET /api/tenant names it, cleaned
+    assert answer.status_code == 200
+    assert json.loads(answer.body)["dispositions"] == ["Sale", "No sale", "Callback booked"]
+    # and an empty label names its place; an empty list restores the defaults
+    bad = client.http.put("/api/tenant", headers=headers,
+                          body=json.dumps({"dispositions": ["Sale", "  "]}))
+    assert bad.status_code == 400 and json.loads(bad.body)["path"] == "dispositions[1]"
+    reset = client.http.put("/api/tenant", headers=headers,
+                            body=json.dumps({"dispositions": []}))
+    assert json.loads(reset.body)["dispositions"][0] == "Resolved"

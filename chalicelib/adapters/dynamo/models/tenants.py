@@ -37,6 +37,7 @@ class TenantModel(HotlineModel):
     # different fields are separate UpdateItems; when absent, ``profile`` holds the value.
     hours = JSONAttribute(null=True)
     holidays = JSONAttribute(null=True)
+    dispositions = JSONAttribute(null=True)  # the wrap-up choices (docs/conversations.md)
     voice = JSONAttribute(null=True)  # the Voice SDK's API key and TwiML App (domain/calls)
     widget_key = UnicodeAttribute(null=True)  # the web chat widget's public key (services/chat)
     by_account = TenantByAccount()
