@@ -14,6 +14,7 @@ from chalicelib.domain.metrics.staffing import WEEKDAYS, agents_on_shift, plan_f
 from chalicelib.services.reports.reading import (
     AggregateReading,
     add_rows,
+    check_year,
     figures,
     live_agent_time,
     matching,
@@ -102,6 +103,7 @@ class LiveReports:
                 self.clock(), tz).date()
         except ValueError:
             raise InvalidInput("date must be YYYY-MM-DD", path="date") from None
+        check_year(wanted.year, "date")
         start_of = interval_of(datetime.combine(wanted, datetime.min.time().replace(hour=12),
                                                 tz).timestamp(), IntervalSize.DAY, tz).start
         history_start = start_of - STAFFING_WEEKS * 7 * 86400

@@ -30,6 +30,7 @@ from chalicelib.domain.metrics.records import AgentState, AgentStateInterval
 from chalicelib.domain.metrics.summary import Summary, Totals
 
 MAX_RANGE_DAYS = 400
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class AggregateReader(Protocol):
@@ -50,6 +51,7 @@ def parse_instant(value: str | None, name: str, tz: ZoneInfo, end: bool = False)
     try:
         if len(value) == 10:
             day = date.fromisoformat(value)
+            check_year(day.year, name)
             if end:
                 day += timedelta(days=1)
             noon = datetime.combine(day, time(12), tz).timestamp()
@@ -57,9 +59,15 @@ def parse_instant(value: str | None, name: str, tz: ZoneInfo, end: bool = False)
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(f"{name} is not an ISO date or date-time", path=name) from None
+    check_year(parsed.year, name)
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=tz)
     return parsed.timestamp()
+
+
+def check_year(year: int, name: str) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise InvalidInput(f"{name} must be between {MIN_YEAR} and {MAX_YEAR}", path=name)
 
 
 def parse_range(start: str | None, end: str | None, tz: ZoneInfo) -> tuple[float, float]:

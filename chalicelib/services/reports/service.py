@@ -64,10 +64,10 @@ def _decode(tenant_id: str, cursor: str | None) -> dict[str, Any] | None:
         return None
     started, _, interaction_id = cursor.partition("~")
     try:
-        float(started)
+        at = float(started)
     except ValueError:
         raise InvalidInput("cursor is not one this API returned", path="cursor") from None
-    if not interaction_id:
+    if not interaction_id or not 0 <= at < 1e11:
         raise InvalidInput("cursor is not one this API returned", path="cursor")
     return {"tenant_id": {"S": tenant_id}, "interaction_id": {"S": interaction_id},
             "started_at": {"N": started}}

@@ -69,7 +69,9 @@ def test_bad_input_is_a_400_naming_the_field(desk: Desk) -> None:
              "/api/reports/interactions?from=2026-11-01&to=2026-11-02&outcome=won": "outcome",
              "/api/reports/interactions?from=2026-11-01&to=2026-11-02&cursor=zz": "cursor",
              "/api/reports/staffing?date=2026-11-02": "queue",
-             "/api/reports/staffing?queue=support&date=02/11/2026": "date"}
+             "/api/reports/staffing?queue=support&date=02/11/2026": "date",
+             "/api/reports/staffing?queue=support&date=9999-12-31": "date",
+             "/api/reports/summary?from=2026-11-01&to=9999-12-31": "to"}
     for path, field in cases.items():
         status, body = desk.get(path, as_="sue")
         assert status == 400 and body.get("path") == field, (path, body)
