@@ -175,6 +175,13 @@ class CrmService:
              "agent_id": agent_id},
             only_if_absent=("agent_id", "wrapped_up_at")))  # the first wrap-up's time
 
+    def record_wrapup_expired(self, tenant_id: str, interaction_id: str) -> Interaction:
+        """The agent's wrap-up time ran out without a wrap-up: it ended now (kept only if
+        no wrap-up was recorded), so the contact's handle time is known and it is counted."""
+        return self._settled(tenant_id, self.store.update_interaction(
+            tenant_id, interaction_id, {"wrapped_up_at": self.clock()},
+            only_if_absent=("wrapped_up_at",)))
+
     # --- call control (holds, transfers, monitoring) ------------------------------
     def record_holds(self, tenant_id: str, interaction_id: str, count: int,
                      seconds: float) -> Interaction:

@@ -66,7 +66,12 @@ class RoutingSweep:
         if task.status is TaskStatus.WRAPPING:
             if task.wrapup_until is not None and task.wrapup_until <= now and task.assigned_agent:
                 report.wrapped_up += 1
-                return self.routing.complete(tenant_id, task_id, task.assigned_agent)
+                done = self.routing.complete(tenant_id, task_id, task.assigned_agent)
+                if task.interaction_id:  # reports: the wrap-up ended when its time ran out
+                    interaction_id = str(task.interaction_id)
+                    self.routing.record("wrap-up expired", lambda: self.routing.crm.
+                                        record_wrapup_expired(tenant_id, interaction_id))
+                return done
             return self._touch(task)
         if task.status is TaskStatus.PENDING:
             return self._pending(task, now, report)

@@ -148,3 +148,25 @@ def test_the_drill_down_lists_the_interactions_behind_each_tile(world: World) ->
                 break
         assert len(rows) == summary[tile], tile
         assert len({r["id"] for r in rows}) == len(rows)
+
+
+def test_a_wrap_up_that_runs_out_counts_the_contact_with_its_wrap_up_time(
+        world: World) -> None:
+    # given an answered call that ended, and an agent who never wraps up
+    t = world.tenant_id
+    world.clock.now = utc("2026-11-05T15:00:00")
+    world.crm.record_started(t, "CAlate", "+14155550100", "+15550000000", "voice", "inbound")
+    world.crm.record_queued(t, "CAlate", "support", "WTlate")
+    world.clock.now += 4
+    world.crm.record_answered(t, "CAlate", "alex")
+    world.clock.now += 60
+    world.crm.record_ended(t, "CAlate", "completed", 60)
+    # when the wrap-up time runs out 30 s later (the sweep), then a late wrap-up arrives
+    world.clock.now += 30
+    world.crm.record_wrapup_expired(t, "CAlate")
+    world.clock.now += 100
+    world.crm.record_wrapup(t, "CAlate", "alex", "resolved", "late notes")
+    # then the contact counts once, with 60 s talk and the 30 s until the wrap-up ran out
+    day = world.reports.summary(t, "2026-11-05", "2026-11-05", Filter())
+    assert (day["answered"], day["aht_seconds"], day["asa_seconds"]) == (1, 90.0, 4.0)
+    assert world.crm.get_interaction(t, "CAlate").disposition == "resolved"

@@ -105,6 +105,9 @@ class FakeCrm:
     def record_agent_time(self, *args: Any) -> None:
         self._add("agent_time", *args)
 
+    def record_wrapup_expired(self, *args: Any) -> None:
+        self._add("wrapup_expired", *args)
+
     def named(self, name: str) -> list[tuple[Any, ...]]:
         return [args for event, args, _ in self.events if event == name]
 
