@@ -156,22 +156,21 @@ class MessagingService(WebhookService):
         keyword = keyword_of(body)
         if keyword is not None:
             self.conversations.consent(tenant_id, line.number.number, sender, keyword)
-        task = self.conversations.active_task(tenant_id, conversation)
-        if task is None and keyword is None:
+        thread = self.conversations.open_for(tenant_id, conversation)
+        if thread is None and keyword is None:
             return None
         reply = render_messaging([])
-        if task is not None:
-            self.conversations.add_inbound(task, self._message(hook, task, tenant_id))
+        if thread is not None:
+            self.conversations.add_inbound(thread, self._message(hook, thread.thread_id,
+                                                                 tenant_id))
         self.commit_step(hook.idempotency_key, reply, [], [])
-        log.info("message %s from %s went to task %s", hook.params.get("MessageSid"),
-                 mask(sender), task.task_id if task else None)
+        log.info("message %s from %s went to thread %s", hook.params.get("MessageSid"),
+                 mask(sender), thread.thread_id if thread else None)
         return reply
 
-    def _message(self, hook: Webhook, task: Any, tenant_id: str) -> ThreadMessage:
-        from chalicelib.services.conversations.threads import thread_id_of
-
+    def _message(self, hook: Webhook, thread_id: str, tenant_id: str) -> ThreadMessage:
         return ThreadMessage(
-            tenant_id=tenant_id, thread_id=thread_id_of(task),
+            tenant_id=tenant_id, thread_id=thread_id,
             message_id=hook.require("MessageSid"), direction="inbound",
             author={"kind": "customer", "name": hook.params.get("ProfileName") or None},
             body=hook.params.get("Body", ""), created_at=self.clock(), status="received",
@@ -203,38 +202,50 @@ class MessagingService(WebhookService):
         return out, items
 
     def _enqueue_item(self, item: OutboxItem) -> str | None:
+        """The hand-off: the conversation's thread first (so a text that races the offer
+        already finds it), then the task naming it, then the thread linked to the task."""
         p = item.payload
+        thread_id = self._open_thread(item) if self.conversations is not None else None
+        attributes = dict(p.get("attributes") or {})
+        if thread_id is not None:
+            attributes["thread_id"] = thread_id
         try:
             task = self.router().enqueue_message(
                 tenant_id=item.tenant_id, conversation_id=str(p["conversation_id"]),
                 interaction_id=str(p["interaction_id"]), queue=str(p["queue"]),
                 priority=int(p.get("priority") or 0), timeout=p.get("timeout"),
-                attributes=dict(p.get("attributes") or {}), contact=p.get("contact"),
+                attributes=attributes, contact=p.get("contact"),
                 business_number=p.get("business_number"), channel=str(p.get("channel")))
         except NotFound as exc:
             log.warning("conversation from %s could not be queued: %s",
                         mask(p.get("contact")), exc.message)
             return None
-        if self.conversations is not None:
-            self._open_thread(item, task)
+        if self.conversations is not None and thread_id is not None:
+            self.conversations.link(item.tenant_id, thread_id, task)
         return str(task.task_id)
 
-    def _open_thread(self, item: OutboxItem, task: Any) -> None:
-        """The task's thread, with the message that reached the agent as its first."""
+    def _open_thread(self, item: OutboxItem) -> str:
+        """A new thread (named after the message that opened it), the customer's
+        conversation pointing at it, and that message as its first."""
         from chalicelib.domain.conversations import Media
-        from chalicelib.services.conversations.threads import reply_address, thread_id_of
 
         assert self.conversations is not None
         p = item.payload
         contact, channel = str(p.get("contact") or ""), str(p.get("channel") or "sms")
         business = str(p.get("business_number") or "")
-        self.conversations.open_thread(
-            task, channel, contact_id_for(item.tenant_id, bare(contact)), contact,
-            reply_address(business, channel), conversation=str(p["conversation_id"]))
-        self.conversations.add_inbound(task, ThreadMessage(
-            tenant_id=item.tenant_id, thread_id=thread_id_of(task),
+        at = float(p.get("at") or self.clock())
+        from chalicelib.services.conversations.threads import reply_address
+
+        thread = self.conversations.open_thread(
+            item.tenant_id, "TH" + str(p["interaction_id"]), channel,
+            contact_id_for(item.tenant_id, bare(contact)), contact,
+            reply_address(business, channel), started_at=at,
+            conversation=str(p["conversation_id"]))
+        self.conversations.store.add_message(ThreadMessage(
+            tenant_id=item.tenant_id, thread_id=thread.thread_id,
             message_id=str(p["interaction_id"]), direction="inbound",
             author={"kind": "customer", "name": p.get("profile_name") or None},
-            body=str(p.get("body") or ""), created_at=float(p.get("at") or self.clock()),
+            body=str(p.get("body") or ""), created_at=at,
             media=tuple(Media(str(m["url"]), str(m["content_type"]))
                         for m in p.get("media") or [])))
+        return thread.thread_id

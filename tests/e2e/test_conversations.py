@@ -84,7 +84,9 @@ def test_a_customer_texting_again_reaches_the_same_agent_not_the_flow(stack, pho
     customer = new_caller()
     phone.sms(customer, stack.demo.number, "First question")
     task = accept_text(phone, agent, customer)
-    autoreplies = len([m for m in phone.messages(to=customer)])
+    autoreplies = len(phone.wait_for(lambda: [m for m in phone.messages(to=customer)
+                                              if "Thanks for texting" in m["body"]],
+                                     what="the flow's acknowledgement"))
     # when the customer texts again during the task
     phone.sms(customer, stack.demo.number, "One more thing")
     # then it lands on the same task's thread, and the flow's auto-reply is not sent again
@@ -101,7 +103,7 @@ def test_a_customer_texting_again_reaches_the_same_agent_not_the_flow(stack, pho
     assert second["id"] != task["id"]
     again = thread(agent, second["id"])
     assert [m["body"] for m in again["messages"]] == ["Back again"]
-    assert [e["conversation_id"] for e in again["earlier"]] == [task["id"]]
+    assert [e["conversation_id"] for e in again["earlier"]] == [task["conversation_id"]]
 
 
 def test_whatsapp_lands_on_the_same_contact_as_the_numbers_calls(stack, phone, agent):

@@ -85,6 +85,12 @@ class ConversationRepository:
     def point(self, tenant_id: str, conversation: str, thread_id: str) -> None:
         ConversationModel(tenant_id, f"open#{conversation}", thread_id=thread_id).save()
 
+    @dynamo_call("link thread")
+    def set_task(self, tenant_id: str, thread_id: str, task_id: str) -> None:
+        ConversationModel(tenant_id, _thread_key(thread_id)).update(
+            actions=[ConversationModel.task_id.set(task_id)],
+            condition=ConversationModel.key.exists())
+
     @dynamo_call("read open thread")
     def pointed(self, tenant_id: str, conversation: str) -> str | None:
         try:

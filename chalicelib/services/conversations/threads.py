@@ -36,6 +36,7 @@ from chalicelib.services.webhook_gate import Webhook
 log = logging.getLogger("hotline.conversations")
 
 SEND_REPLY = "carrier.send_reply"
+HANDOFF_SECONDS = 120.0  # a thread whose task never came (the queue is gone) expires
 STATUS_PATH = "/twilio/sms/status"
 
 
@@ -51,6 +52,7 @@ class ThreadStore(Protocol):
     def get_message(self, tenant_id: str, thread_id: str,
                     message_id: str) -> Message | None: ...
     def update_message(self, message: Message, expected_status: str) -> bool: ...
+    def set_task(self, tenant_id: str, thread_id: str, task_id: str) -> None: ...
     def set_opted_out(self, tenant_id: str, business: str, phone: str, opted_out: bool,
                       at: float) -> None: ...
     def opted_out(self, tenant_id: str, business: str, phone: str) -> bool: ...
@@ -291,40 +293,49 @@ class ConversationService:
 
         self.tasks.update_task(task.tenant_id, task.task_id, bump)
 
-    # --- inbound (SMS/WhatsApp webhook, and CHAT's visitor messages) -----------------
-    def open_thread(self, task: Task, channel: str, contact_id: str,
-                    contact_address: str | None, business_address: str | None,
-                    conversation: str | None = None,
-                    extra: dict[str, Any] | None = None) -> Thread:
-        """The task's thread, created once; ``conversation`` (the customer's address
-        pair) then points at it, so their next messages reach this task."""
+    # --- inbound (the SMS/WhatsApp webhook) ----------------------------------------
+    def open_thread(self, tenant_id: str, thread_id: str, channel: str, contact_id: str,
+                    contact_address: str | None, business_address: str | None, *,
+                    started_at: float, conversation: str | None = None) -> Thread:
+        """A thread, created once; ``conversation`` (the customer's address pair) then
+        points at it, so their next messages reach it even before its task exists."""
         thread = self.store.create_thread(Thread(
-            tenant_id=task.tenant_id, thread_id=thread_id_of(task), channel=channel,
-            contact_id=contact_id, started_at=task.enqueued_at, task_id=task.task_id,
-            contact_address=contact_address, business_address=business_address,
-            extra=dict(extra or {})))
+            tenant_id=tenant_id, thread_id=thread_id, channel=channel,
+            contact_id=contact_id, started_at=started_at, contact_address=contact_address,
+            business_address=business_address))
         if conversation:
-            self.store.point(task.tenant_id, conversation, thread.thread_id)
+            self.store.point(tenant_id, conversation, thread.thread_id)
         return thread
 
-    def add_inbound(self, task: Task, message: Message) -> None:
-        """Store a customer's message on the task's thread and move the task's counters."""
-        self.store.add_message(message)
-        self._count(task, message.created_at)
+    def link(self, tenant_id: str, thread_id: str, task: Task) -> None:
+        """The thread's task is created: name it, and give the task the thread's count."""
+        self.store.set_task(tenant_id, thread_id, task.task_id)
+        self._count(task, self.clock())
 
-    def active_task(self, tenant_id: str, conversation: str) -> Task | None:
-        """The task the customer's messages go to now, if one is open."""
+    def add_inbound(self, thread: Thread, message: Message) -> None:
+        """Store a customer's message on the thread and move its task's counters."""
+        self.store.add_message(message)
+        if thread.task_id:
+            try:
+                task = self.tasks.task(thread.tenant_id, thread.task_id)
+            except NotFound:
+                return
+            self._count(task, message.created_at)
+
+    def open_for(self, tenant_id: str, conversation: str) -> Thread | None:
+        """The thread a customer's messages go to now: its task is open, or it is being
+        handed off (no task yet, for at most ``HANDOFF_SECONDS``)."""
         thread_id = self.store.pointed(tenant_id, conversation)
-        if thread_id is None:
+        thread = self.store.get_thread(tenant_id, thread_id) if thread_id else None
+        if thread is None:
             return None
-        thread = self.store.get_thread(tenant_id, thread_id)
-        if thread is None or thread.task_id is None:
-            return None
+        if thread.task_id is None:
+            return thread if self.clock() - thread.started_at < HANDOFF_SECONDS else None
         try:
             task = self.tasks.task(tenant_id, thread.task_id)
         except NotFound:
             return None
-        return task if task.is_active else None
+        return thread if task.is_active else None
 
     def consent(self, tenant_id: str, business: str, sender: str, keyword: str) -> None:
         self.store.set_opted_out(tenant_id, bare(business), bare(sender), keyword == "out",
