@@ -90,6 +90,13 @@ def get_reports():  # type: ignore[no-untyped-def]
 
 
 @lru_cache(maxsize=1)
+def get_metric_settings():  # type: ignore[no-untyped-def]
+    from chalicelib.services.reports.settings import MetricSettings
+
+    return MetricSettings(get_tenant_repository())
+
+
+@lru_cache(maxsize=1)
 def get_live_reports():  # type: ignore[no-untyped-def]
     from chalicelib.adapters.dynamo.metrics_repository import (
         InteractionHistory,

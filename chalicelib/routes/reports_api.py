@@ -7,8 +7,8 @@ from typing import Any
 from chalice import Blueprint
 
 from chalicelib.domain.identity import Role
-from chalicelib.routes.http import api, principal, query_param, require_role
-from chalicelib.routes.schema import Schema, choice, text
+from chalicelib.routes.http import api, json_body, principal, query_param, require_role
+from chalicelib.routes.schema import Schema, choice, obj, text, whole
 
 bp = Blueprint(__name__)
 
@@ -22,6 +22,12 @@ NAME = text(128, 1)
 RANGE = {"from": WHEN, "to": WHEN}
 FILTERS = {"queue": NAME, "agent": NAME, "channel": one_of("voice", "sms", "whatsapp", "chat",
                                                             "voicemail")}
+QUEUE_SETTINGS = obj({"sl_threshold_seconds": whole(0, 3600),
+                      "short_abandon_seconds": whole(0, 600),
+                      "sl_target": {"type": "number", "minimum": 0, "maximum": 1},
+                      "sl_formula": one_of("flex", "connect", "answered-only")}, closed=True)
+SETTINGS = obj({"queues": {**obj(max_properties=100), "additionalProperties": QUEUE_SETTINGS},
+                "fcr_window_days": whole(1, 90)}, closed=True)
 OUTCOME = one_of("offered", "answered", "abandoned", "short_abandoned", "ivr_abandoned",
                  "callbacks", "voicemails", "transfers", "abandoned-ivr", "abandoned-queue",
                  "callback", "voicemail", "transferred")
@@ -100,3 +106,21 @@ def wallboard() -> Any:
     from chalicelib.wiring import get_live_reports
 
     return get_live_reports().wallboard(_who().tenant_id)
+
+
+@bp.route("/api/reports/settings", methods=["GET"])
+@api("Per-queue service-level settings and the FCR window", tag="reports")
+def settings() -> Any:
+    from chalicelib.wiring import get_metric_settings
+
+    return get_metric_settings().get(_who().tenant_id)
+
+
+@bp.route("/api/reports/settings", methods=["PUT"])
+@api("Change queues' service-level settings or the FCR window (admins)", body=SETTINGS,
+     tag="reports")
+def put_settings() -> Any:
+    from chalicelib.wiring import get_metric_settings
+
+    who = require_role(principal(bp.current_request), Role.ADMIN)
+    return get_metric_settings().put(who.tenant_id, json_body(bp.current_request))

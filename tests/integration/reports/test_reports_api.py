@@ -98,3 +98,27 @@ def test_the_wallboard_shows_queues_and_every_agent_in_one_request(desk: Desk) -
     assert set(agents) == {"alice", "bob", "sue", "olga"}
     assert agents["bob"]["activity"] == "break"
     assert agents["alice"]["activity"] in ("available", "busy")
+
+
+def test_queue_settings_are_set_by_admins_and_apply_to_the_wallboard(desk: Desk) -> None:
+    # given defaults (80 % within 20 s, 5 s short abandons, Flex's formula)
+    status, before = desk.get("/api/reports/settings", as_="sue")
+    assert status == 200 and before["default"]["sl_formula"] == "flex"
+    # when the admin sets billing to 90 % within 30 s under Connect's formula
+    change = {"queues": {"billing": {"sl_threshold_seconds": 30, "sl_target": 0.9,
+                                     "sl_formula": "connect"}}, "fcr_window_days": 3}
+    assert desk.put("/api/reports/settings", change, as_="sue")[0] == 403
+    status, after = desk.put("/api/reports/settings", change, as_="olga")
+    assert status == 200 and after["queues"]["billing"]["sl_formula"] == "connect"
+    assert after["fcr_window_days"] == 3
+    # and bad values name the field
+    status, body = desk.put("/api/reports/settings", {"queues": {"billing": {
+        "sl_target": 2}}}, as_="olga")
+    assert status == 400 and "sl_target" in body["path"]
+    # then the wallboard's target for billing is the new one (after the tenant cache)
+    from chalicelib import wiring
+
+    wiring.reset()
+    status, board = desk.get("/api/wallboard", as_="sue")
+    billing = next(q for q in board["queues"] if q["name"] == "billing")
+    assert billing["target"] == {"service_level": 0.9, "threshold_seconds": 30.0}
