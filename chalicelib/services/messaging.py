@@ -161,8 +161,8 @@ class MessagingService(WebhookService):
             return None
         reply = render_messaging([])
         if thread is not None:
-            self.conversations.add_inbound(thread, self._message(hook, thread.thread_id,
-                                                                 tenant_id))
+            self.conversations.add_to_thread(thread, self._message(hook, thread.thread_id,
+                                                                   tenant_id))
         self.commit_step(hook.idempotency_key, reply, [], [])
         log.info("message %s from %s went to thread %s", hook.params.get("MessageSid"),
                  mask(sender), thread.thread_id if thread else None)
@@ -236,7 +236,7 @@ class MessagingService(WebhookService):
         at = float(p.get("at") or self.clock())
         from chalicelib.services.conversations.threads import reply_address
 
-        thread = self.conversations.open_thread(
+        thread = self.conversations.open_handoff(
             item.tenant_id, "TH" + str(p["interaction_id"]), channel,
             contact_id_for(item.tenant_id, bare(contact)), contact,
             reply_address(business, channel), started_at=at,

@@ -293,12 +293,27 @@ class ConversationService:
 
         self.tasks.update_task(task.tenant_id, task.task_id, bump)
 
-    # --- inbound (the SMS/WhatsApp webhook) ----------------------------------------
-    def open_thread(self, tenant_id: str, thread_id: str, channel: str, contact_id: str,
-                    contact_address: str | None, business_address: str | None, *,
-                    started_at: float, conversation: str | None = None) -> Thread:
-        """A thread, created once; ``conversation`` (the customer's address pair) then
-        points at it, so their next messages reach it even before its task exists."""
+    # --- inbound (the SMS/WhatsApp webhook; CHAT's visitor messages) ---------------
+    def open_thread(self, task: Task, channel: str, contact_id: str,
+                    contact_address: str | None, business_address: str | None,
+                    conversation: str | None = None,
+                    extra: dict[str, Any] | None = None) -> Thread:
+        """A task's thread (``thread_id_of(task)``), created once (CHAT's entry point)."""
+        thread = self.store.create_thread(Thread(
+            tenant_id=task.tenant_id, thread_id=thread_id_of(task), channel=channel,
+            contact_id=contact_id, started_at=task.enqueued_at, task_id=task.task_id,
+            contact_address=contact_address, business_address=business_address,
+            extra=dict(extra or {})))
+        if conversation:
+            self.store.point(task.tenant_id, conversation, thread.thread_id)
+        return thread
+
+    def open_handoff(self, tenant_id: str, thread_id: str, channel: str, contact_id: str,
+                     contact_address: str | None, business_address: str | None, *,
+                     started_at: float, conversation: str | None = None) -> Thread:
+        """A hand-off's thread before its task exists, created once; ``conversation``
+        (the customer's address pair) then points at it, so their next messages reach it
+        even while the task is being created."""
         thread = self.store.create_thread(Thread(
             tenant_id=tenant_id, thread_id=thread_id, channel=channel,
             contact_id=contact_id, started_at=started_at, contact_address=contact_address,
@@ -312,7 +327,13 @@ class ConversationService:
         self.store.set_task(tenant_id, thread_id, task.task_id)
         self._count(task, self.clock())
 
-    def add_inbound(self, thread: Thread, message: Message) -> None:
+    def add_inbound(self, task: Task, message: Message) -> None:
+        """Store a customer's message on the task's thread and move the task's counters
+        (CHAT's entry point)."""
+        self.store.add_message(message)
+        self._count(task, message.created_at)
+
+    def add_to_thread(self, thread: Thread, message: Message) -> None:
         """Store a customer's message on the thread and move its task's counters."""
         self.store.add_message(message)
         if thread.task_id:
