@@ -10,8 +10,8 @@ from chalice import Chalice
 from chalicelib.routes import (
     agent_api,
     auth_api,
-    conversations_api,
     chat_public,
+    conversations_api,
     crm_api,
     flows_api,
     openapi,
@@ -47,6 +47,6 @@ app.register_blueprint(openapi.bp)
 app.register_blueprint(voice_api.bp)
 app.register_blueprint(twilio_conference.bp)
 app.register_blueprint(reports_api.bp)
+app.register_blueprint(chat_public.bp)
 app.register_blueprint(conversations_api.bp)
 app.register_blueprint(twilio_voicemail.bp)
-app.register_blueprint(chat_public.bp)
