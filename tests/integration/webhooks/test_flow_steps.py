@@ -143,15 +143,16 @@ class Endpoint:
 def endpoint(monkeypatch) -> Iterator[Endpoint]:
     """The test server on 127.0.0.1, reachable through the local-run setting only."""
     from chalicelib import wiring
+    from chalicelib.config import get_settings
 
     monkeypatch.setenv("HOTLINE_ALLOW_LOOPBACK_HTTP", "1")
     monkeypatch.setenv("HOTLINE_HTTP_TIMEOUT", "1")
-    wiring.get_settings.cache_clear()
+    get_settings.cache_clear()
     wiring.get_flow_engine.cache_clear()
     server = Endpoint()
     yield server
     server.close()
-    wiring.get_settings.cache_clear()
+    get_settings.cache_clear()
     wiring.get_flow_engine.cache_clear()
 
 
