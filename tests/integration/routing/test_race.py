@@ -294,7 +294,9 @@ def test_racing_agents_never_exceed_capacity_never_double_assign_never_lose_a_ta
     lost = Counter({where: 0 for where in ("answer", "wrap-up", "hang-up")})
     for key, n in race.lost.items():
         where, _, kind = key.partition(": ")
-        assert where in lost and kind in ("Conflict", "NotFound"), key
+        # StaleState is the Conflict of a transaction that found an item changed since it
+        # was read (another agent's accept or the sweep won): a lost race as designed
+        assert where in lost and kind in ("Conflict", "StaleState", "NotFound"), key
         lost[where] += n
     assert lost["answer"] <= offers - len(race.accepted), race.lost
     assert lost["wrap-up"] <= len(race.accepted), race.lost
