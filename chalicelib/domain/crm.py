@@ -48,6 +48,7 @@ class Interaction:
     queued_at: float | None = None
     answered_at: float | None = None
     ended_at: float | None = None
+    ringing_at: float | None = None  # the agent's leg began to ring (the offer was accepted)
     duration_seconds: int | None = None
     agent_id: str | None = None
     outcome: str | None = None
@@ -83,6 +84,27 @@ class Interaction:
                                         queued=self.queued_at is not None)
 
     @property
+    def ivr_seconds(self) -> float | None:
+        """Time in the IVR: from the call's start to entering the queue."""
+        if self.queued_at is None:
+            return None
+        return round(max(0.0, self.queued_at - self.started_at), 3)
+
+    @property
+    def ring_seconds(self) -> float | None:
+        """The agent's leg ringing until they answered (part of the queue wait, which runs
+        until answer, as Amazon Connect's queue answer time does)."""
+        if self.ringing_at is None or self.answered_at is None:
+            return None
+        return round(max(0.0, self.answered_at - self.ringing_at), 3)
+
+    @property
+    def wrapup_seconds(self) -> float | None:
+        if self.wrapped_up_at is None or self.ended_at is None:
+            return None
+        return round(max(0.0, self.wrapped_up_at - self.ended_at), 3)
+
+    @property
     def talk_seconds(self) -> float | None:
         if self.answered_at is None or self.ended_at is None:
             return None
@@ -114,8 +136,11 @@ class Interaction:
             "answered_at": self.answered_at,
             "ended_at": self.ended_at,
             "duration_seconds": self.duration_seconds,
+            "ivr_seconds": self.ivr_seconds,
             "queue_wait_seconds": self.queue_wait_seconds,
+            "ring_seconds": self.ring_seconds,
             "talk_seconds": self.talk_seconds,
+            "wrapup_seconds": self.wrapup_seconds,
             "agent_id": self.agent_id,
             "disposition": self.disposition,
             "notes": self.notes,

@@ -132,6 +132,15 @@ class CrmService:
             {"queue": queue, "task_id": task_id, "queued_at": self.clock(), "status": "queued"},
             only_if_absent=("queued_at",))
 
+    def record_ringing(self, tenant_id: str, interaction_id: str) -> Interaction:
+        """The agent accepted and their leg is ringing (the first ring counts)."""
+        try:
+            return self.store.update_interaction(
+                tenant_id, interaction_id, {"ringing_at": self.clock()},
+                only_if_absent=("ringing_at",), unless_ended=True)
+        except Conflict:
+            return self.get_interaction(tenant_id, interaction_id)
+
     def record_answered(self, tenant_id: str, interaction_id: str, agent_id: str) -> Interaction:
         """The agent is connected. If the caller already hung up (the carrier's final
         status came first), the call stays as it ended: abandoned, with no talk time."""

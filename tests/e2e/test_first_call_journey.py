@@ -66,6 +66,10 @@ def test_caller_reaches_an_agent_and_the_crm_records_the_call(stack: RunningStac
     assert record["queue"] == "support"
     assert record["queue_wait_seconds"] is not None and record["queue_wait_seconds"] >= 0
     assert record["talk_seconds"] is not None and record["talk_seconds"] >= 0
+    # the agent's leg rang between accepting the offer and answering, inside the queue wait
+    assert record["ring_seconds"] is not None
+    assert 0 <= record["ring_seconds"] <= record["queue_wait_seconds"]
+    assert record["ivr_seconds"] is not None and record["ivr_seconds"] >= 0
     assert record["duration_seconds"] is not None
 
 

@@ -164,6 +164,10 @@ class AgentDesk:
             self.routing.requeue(tenant_id, task.task_id, agent_id)
             raise Unavailable("could not ring your desktop; the call went back to the queue"
                               ) from exc
+        if task.interaction_id:  # reports: ring time runs from here to the answer
+            ringing = str(task.interaction_id)
+            self.routing.record("ringing", lambda: self.routing.crm.record_ringing(
+                tenant_id, ringing))
 
         def remember(current: Task) -> Task | None:
             if current.assigned_agent != agent_id or current.agent_call_sid:

@@ -89,6 +89,9 @@ class FakeCrm:
     def record_started(self, *args: Any) -> None:
         self._add("started", *args)
 
+    def record_ringing(self, *args: Any) -> None:
+        self._add("ringing", *args)
+
     def record_answered(self, *args: Any) -> None:
         self._add("answered", *args)
 

@@ -97,6 +97,7 @@ class InteractionModel(HotlineModel):
     task_id = UnicodeAttribute(null=True)
     queued_at = NumberAttribute(null=True)
     answered_at = NumberAttribute(null=True)
+    ringing_at = NumberAttribute(null=True)
     ended_at = NumberAttribute(null=True)
     duration_seconds = NumberAttribute(null=True)
     agent_id = UnicodeAttribute(null=True)
