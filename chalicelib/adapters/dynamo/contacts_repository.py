@@ -13,7 +13,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.dynamo.base import connection
-from chalicelib.adapters.dynamo.crm_repository import _contact, _interaction
+from chalicelib.adapters.dynamo.crm_repository import CrmRepository, _contact, _interaction
 from chalicelib.adapters.dynamo.errors import dynamo_call, translated
 from chalicelib.adapters.dynamo.models.crm import (
     ContactIndexModel,
@@ -62,12 +62,7 @@ class ContactsRepository:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
 
-    @dynamo_call("get contact")
-    def get_contact(self, tenant_id: str, contact_id: str) -> Contact | None:
-        try:
-            return _contact(ContactModel.get(tenant_id, contact_id, consistent_read=True))
-        except ContactModel.DoesNotExist:
-            return None
+    get_contact = CrmRepository.get_contact  # one consistent read of the contact item
 
     @dynamo_call("get contacts")
     def get_contacts(self, tenant_id: str, contact_ids: list[str]) -> dict[str, Contact]:

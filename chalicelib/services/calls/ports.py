@@ -3,12 +3,11 @@ the tenant's voice credentials, and callback URLs."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Protocol
-from urllib.parse import urlencode
 
 from chalicelib.domain.calls.voice import VoiceCredentials
 from chalicelib.domain.identity import Tenant, User
+from chalicelib.services.routing.ports import CallbackUrls
 
 
 class ConferenceCarrier(Protocol):
@@ -68,14 +67,8 @@ class TenantVoiceStore(Protocol):
                        timezone: str | None = None) -> None: ...
 
 
-class CallUrls:
-    """Callback URLs named by the call services' TwiML and REST calls (query sorted)."""
-
-    def __init__(self, public_url: Callable[[str], str]) -> None:
-        self._public_url = public_url
-
-    def _url(self, path: str, query: dict[str, str]) -> str:
-        return self._public_url(path + "?" + urlencode(sorted(query.items())))
+class CallUrls(CallbackUrls):
+    """Callback URLs named by the call services' TwiML and REST calls."""
 
     def customer_join(self, tenant_id: str, task_id: str) -> str:
         """The caller leaves the queue for this TwiML: the task's conference."""

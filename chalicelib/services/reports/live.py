@@ -21,7 +21,7 @@ from chalicelib.services.reports.reading import (
 )
 from chalicelib.services.reports.recorder import settings_of, zone_of
 from chalicelib.services.reports.records import record_of
-from chalicelib.services.reports.service import History, Tenants
+from chalicelib.services.reports.service import History, Tenants, tenant_or_404
 
 STAFFING_WEEKS = 4
 DEFAULT_SHIFT = ("09:00", "17:00")
@@ -46,16 +46,10 @@ class LiveReports:
         self.tenants = tenants
         self.clock = clock
 
-    def _tenant(self, tenant_id: str) -> Any:
-        tenant = self.tenants.get(tenant_id)
-        if tenant is None:
-            raise NotFound("tenant not found")
-        return tenant
-
     def wallboard(self, tenant_id: str) -> dict[str, Any]:
         """Per queue: today's figures (one Query of today's day aggregates), the capped
         waiting count and the longest wait; every agent's state."""
-        tenant = self._tenant(tenant_id)
+        tenant = tenant_or_404(self.tenants, tenant_id)
         tz, settings = zone_of(tenant), settings_of(tenant)
         now = self.clock()
         today = interval_of(now, IntervalSize.DAY, tz)
@@ -88,7 +82,7 @@ class LiveReports:
         """Agents needed per interval of ``day`` for the queue's target, from the last
         four weeks' arrivals, AHT and patience (Erlang C, and Erlang A with a patience),
         against the full-time agents on shift."""
-        tenant = self._tenant(tenant_id)
+        tenant = tenant_or_404(self.tenants, tenant_id)
         tz, settings = zone_of(tenant), settings_of(tenant)
         if not queue:
             raise InvalidInput("queue is required", path="queue")

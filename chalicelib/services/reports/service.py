@@ -73,6 +73,13 @@ def _decode(tenant_id: str, cursor: str | None) -> dict[str, Any] | None:
             "started_at": {"N": started}}
 
 
+def tenant_or_404(tenants: Tenants, tenant_id: str) -> Any:
+    tenant = tenants.get(tenant_id)
+    if tenant is None:
+        raise NotFound("tenant not found")
+    return tenant
+
+
 class ReportsService:
     def __init__(self, reading: AggregateReading, history: History, agents: Agents,
                  tenants: Tenants, clock: Callable[[], float] = time.time) -> None:
@@ -81,12 +88,6 @@ class ReportsService:
         self.agents = agents
         self.tenants = tenants
         self.clock = clock
-
-    def _tenant(self, tenant_id: str) -> Any:
-        tenant = self.tenants.get(tenant_id)
-        if tenant is None:
-            raise NotFound("tenant not found")
-        return tenant
 
     def _header(self, tenant: Any, start: float, end: float) -> dict[str, Any]:
         from datetime import datetime
@@ -101,7 +102,7 @@ class ReportsService:
     # --- figures --------------------------------------------------------------------
     def summary(self, tenant_id: str, start: str | None, end: str | None,
                 where: Filter) -> dict[str, Any]:
-        tenant = self._tenant(tenant_id)
+        tenant = tenant_or_404(self.tenants, tenant_id)
         tz = zone_of(tenant)
         lo, hi = parse_range(start, end, tz)
         rows, tiles = summary_rows(self.reading, tenant_id, lo, hi, tz)
@@ -117,7 +118,7 @@ class ReportsService:
 
     def intervals(self, tenant_id: str, start: str | None, end: str | None, where: Filter,
                   interval: str | None) -> dict[str, Any]:
-        tenant = self._tenant(tenant_id)
+        tenant = tenant_or_404(self.tenants, tenant_id)
         tz = zone_of(tenant)
         size = {"15m": IntervalSize.QUARTER_HOUR, "hour": IntervalSize.HOUR,
                 "day": IntervalSize.DAY}.get(interval or "hour")
@@ -140,7 +141,7 @@ class ReportsService:
 
     def agents_report(self, tenant_id: str, start: str | None, end: str | None,
                       where: Filter) -> dict[str, Any]:
-        tenant = self._tenant(tenant_id)
+        tenant = tenant_or_404(self.tenants, tenant_id)
         tz = zone_of(tenant)
         lo, hi = parse_range(start, end, tz)
         rows, tiles = summary_rows(self.reading, tenant_id, lo, hi, tz)
@@ -167,7 +168,7 @@ class ReportsService:
                      limit: int = PAGE) -> dict[str, Any]:
         """The finished interactions counted in the range (by when they were offered),
         with the filters and, optionally, one tile's outcome."""
-        tenant = self._tenant(tenant_id)
+        tenant = tenant_or_404(self.tenants, tenant_id)
         tz = zone_of(tenant)
         settings = settings_of(tenant)
         if outcome is not None and outcome not in OUTCOMES:

@@ -86,14 +86,18 @@ class Directory(Protocol):
 Clock = Callable[[], float]
 
 
-class RoutingUrls:
-    """Callback URLs named by the router's own TwiML and REST calls (query sorted)."""
+class CallbackUrls:
+    """Public URLs for Hotline's own callbacks, the query sorted as the edge signs it."""
 
     def __init__(self, public_url: Callable[[str], str]) -> None:
         self._public_url = public_url
 
     def _url(self, path: str, query: dict[str, str]) -> str:
         return self._public_url(path + "?" + urlencode(sorted(query.items())))
+
+
+class RoutingUrls(CallbackUrls):
+    """Callback URLs named by the router's own TwiML and REST calls."""
 
     def choice(self, tenant_id: str, task_id: str) -> str:
         return self._url("/twilio/voice/queue/choice", {"t": tenant_id, "task": task_id})
