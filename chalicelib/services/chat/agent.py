@@ -13,13 +13,12 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from chalicelib.domain.conversations import Message, Thread, check_body, message_view, ordered
+from chalicelib.domain.conversations import Message, Thread, check_body, message_view
 from chalicelib.domain.errors import Forbidden, NotFound
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.routing.model import Task
 from chalicelib.services.chat.ports import Agents, ChatStore, Router, Threads
-
-EARLIER_THREADS = 5
+from chalicelib.services.conversations.threads import thread_view
 
 
 class ThreadStore(Protocol):
@@ -61,20 +60,9 @@ class ChatAgents:
             contact["name"] = name
         if email:
             contact["email"] = email
-        earlier = [t for t in self.store.threads_of_contact(who.tenant_id, thread.contact_id)
-                   if t.thread_id != thread.thread_id and t.started_at <= thread.started_at]
-        return {
-            "conversation_id": thread.thread_id, "channel": "chat", "contact": contact,
-            "page_url": chat.page_url if chat else None,
-            "after_hours": bool(task.attributes.get("after_hours")),
-            "messages": [message_view(m) for m in
-                         ordered(self.store.messages(who.tenant_id, thread.thread_id))],
-            "earlier": [{"conversation_id": t.thread_id, "channel": t.channel,
-                         "started_at": t.started_at,
-                         "messages": [message_view(m) for m in
-                                      ordered(self.store.messages(who.tenant_id, t.thread_id))]}
-                        for t in earlier[:EARLIER_THREADS]],
-        }
+        return {**thread_view(self.store, thread, contact), "channel": "chat",
+                "page_url": chat.page_url if chat else None,
+                "after_hours": bool(task.attributes.get("after_hours"))}
 
     def reply(self, who: Principal, task_id: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST /api/tasks/{id}/messages for a chat task: stored on the thread, where the

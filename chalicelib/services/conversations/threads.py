@@ -40,6 +40,27 @@ HANDOFF_SECONDS = 120.0  # a thread whose task never came (the queue is gone) ex
 STATUS_PATH = "/twilio/sms/status"
 
 
+
+EARLIER_THREADS = 5
+
+
+def thread_view(store: Any, thread: Thread, contact: dict[str, Any]) -> dict[str, Any]:
+    """``GET /api/tasks/{id}/messages``: the thread, oldest message first, and up to
+    ``EARLIER_THREADS`` earlier threads of the same contact (SMS, WhatsApp and chat alike)."""
+    earlier = [t for t in store.threads_of_contact(thread.tenant_id, thread.contact_id)
+               if t.thread_id != thread.thread_id and t.started_at <= thread.started_at]
+
+    def messages(of: Thread) -> list[dict[str, Any]]:
+        return [message_view(m) for m in ordered(store.messages(of.tenant_id, of.thread_id))]
+
+    return {
+        "conversation_id": thread.thread_id, "channel": thread.channel, "contact": contact,
+        "messages": messages(thread),
+        "earlier": [{"conversation_id": t.thread_id, "channel": t.channel,
+                     "started_at": t.started_at, "messages": messages(t)}
+                    for t in earlier[:EARLIER_THREADS]],
+    }
+
 class ThreadStore(Protocol):
     def create_thread(self, thread: Thread) -> Thread: ...
     def point(self, tenant_id: str, conversation: str, thread_id: str) -> None: ...
@@ -139,19 +160,7 @@ class ConversationService:
             return dict(self.chat().thread(who, task_id))
         task = self._task(who, task_id)
         thread = self._thread(task)
-        earlier = [t for t in self.store.threads_of_contact(task.tenant_id, thread.contact_id)
-                   if t.thread_id != thread.thread_id and t.started_at <= thread.started_at]
-        return {
-            "conversation_id": thread.thread_id, "channel": thread.channel,
-            "contact": self._contact(thread),
-            "messages": [message_view(m) for m in
-                         ordered(self.store.messages(task.tenant_id, thread.thread_id))],
-            "earlier": [{"conversation_id": t.thread_id, "channel": t.channel,
-                         "started_at": t.started_at,
-                         "messages": [message_view(m) for m in
-                                      ordered(self.store.messages(t.tenant_id, t.thread_id))]}
-                        for t in earlier[:5]],
-        }
+        return thread_view(self.store, thread, self._contact(thread))
 
     def _contact(self, thread: Thread) -> dict[str, Any]:
         view: dict[str, Any] = {"contact_id": thread.contact_id}
