@@ -15,6 +15,7 @@ from tests.browser.agent_calls.views import (
     answer_with,
     offer,
     on_task,
+    posted,
     task,
     wait_registered,
 )
@@ -107,8 +108,7 @@ def test_hold_and_resume_post_and_show_the_caller_on_hold(
     desk.get_by_role("button", name="Resume").click()
     expect(desk.get_by_test_id("on-hold")).to_have_count(0)
     expect(desk.get_by_role("button", name="Hold")).to_have_attribute("aria-pressed", "false")
-    assert len(api.requests("POST", "api/tasks/TK1/hold")) == 1
-    assert len(api.requests("POST", "api/tasks/TK1/resume")) == 1
+    assert posted(api, "api/tasks/TK1/hold", "api/tasks/TK1/resume") == [1, 1]
 
 
 def test_mute_and_unmute_post_the_agents_own_leg(
@@ -121,7 +121,7 @@ def test_mute_and_unmute_post_the_agents_own_leg(
     expect(desk.get_by_test_id("muted")).to_have_text("Muted")
     desk.get_by_role("button", name="Unmute").click()
     expect(desk.get_by_role("button", name="Mute")).to_be_visible()
-    assert [len(api.requests("POST", f"api/tasks/TK1/{a}")) for a in ("mute", "unmute")] == [1, 1]
+    assert posted(api, "api/tasks/TK1/mute", "api/tasks/TK1/unmute") == [1, 1]
 
 
 def test_a_refused_hold_shows_the_reason(desk: Page, site: FakeSite, api: FakeApi) -> None:

@@ -57,3 +57,16 @@ def answer_with(api: FakeApi, path: str, view: dict[str, Any]) -> None:
         on_task(api, view)
         return 200, view
     api.handle("POST", path, handler)
+
+
+def posted(api: FakeApi, *paths: str, seconds: float = 10.0) -> list[int]:
+    """How many POSTs each path received, once every one has arrived or the time is up.
+
+    A button's label can flip from a poll before its own request reaches the fake API, so
+    a test that counts requests waits for them rather than reading the log at once."""
+    deadline = time.monotonic() + seconds
+    while True:
+        counts = [len(api.requests("POST", path)) for path in paths]
+        if all(counts) or time.monotonic() > deadline:
+            return counts
+        time.sleep(0.05)
