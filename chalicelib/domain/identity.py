@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from chalicelib.domain.errors import Forbidden
+from chalicelib.domain.tenancy import ALL_ON, DEFAULT_RELEASE_GRACE_DAYS, Standing
+
+# The operator's own users live under this reserved tenant id; no business can have it.
+PLATFORM_TENANT = "_platform"
 
 
 class Role(StrEnum):
+    OPERATOR = "operator"  # runs the platform: above tenants, never inside their data
     OWNER = "owner"
     ADMIN = "admin"
     SUPERVISOR = "supervisor"
@@ -16,7 +22,8 @@ class Role(StrEnum):
 
 
 # Each role includes the ones after it in this order.
-_RANK = {Role.OWNER: 3, Role.ADMIN: 3, Role.SUPERVISOR: 2, Role.AGENT: 1}
+# The operator ranks below every tenant role: it reaches no tenant route.
+_RANK = {Role.OPERATOR: 0, Role.OWNER: 3, Role.ADMIN: 3, Role.SUPERVISOR: 2, Role.AGENT: 1}
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,8 @@ class Principal:
     tenant_id: str
     user_id: str
     role: Role
+    via: str = "session"  # "session" or "api_key"
+    key_id: str | None = None  # the API key's id when via == "api_key"
 
     def require(self, at_least: Role) -> None:
         if _RANK[self.role] < _RANK[at_least]:
@@ -47,6 +56,21 @@ class Tenant:
     status: str = "active"
     created_at: float = 0.0
     profile: dict[str, object] = field(default_factory=dict)
+    # Set by the operator (domain/tenancy.py): validity, media, plan and spending cap.
+    valid_until: float | None = None
+    permissions: Mapping[str, bool] = field(default_factory=lambda: dict(ALL_ON))
+    plan: Mapping[str, object] | None = None
+    spending_cap: float | None = None
+    closed_at: float | None = None
+    release_grace_days: int = DEFAULT_RELEASE_GRACE_DAYS
+    # The tenant's own words for callers when not active: {"suspended"|"closed"|"expired": text}
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    def standing(self) -> Standing:
+        return Standing(status=self.status, valid_until=self.valid_until,
+                        permissions=self.permissions, spending_cap=self.spending_cap,
+                        closed_at=self.closed_at, release_grace_days=self.release_grace_days,
+                        messages=self.messages)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from chalicelib.config import Settings
 from chalicelib.domain.calls.voice import VoiceCredentials, voice_credentials_from
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.identity import PhoneNumber, Role, Tenant, User
+from chalicelib.domain.tenancy import ALL_ON, DEFAULT_RELEASE_GRACE_DAYS
 
 # A transaction that meets another on the same email claim is cancelled
 # (TransactionConflict); on retry the claim's condition says who won.
@@ -43,7 +44,15 @@ def _tenant(m: TenantModel) -> Tenant:
     return Tenant(tenant_id=m.tenant_id, name=m.name, timezone=m.timezone,
                   twilio_account_sid=m.twilio_account_sid,
                   twilio_auth_token=m.twilio_auth_token, status=m.status,
-                  created_at=float(m.created_at), profile=profile)
+                  created_at=float(m.created_at), profile=profile,
+                  valid_until=None if m.valid_until is None else float(m.valid_until),
+                  permissions={**ALL_ON, **(m.permissions or {})},
+                  plan=m.plan, spending_cap=(None if m.spending_cap is None
+                                             else float(m.spending_cap)),
+                  closed_at=None if m.closed_at is None else float(m.closed_at),
+                  release_grace_days=(DEFAULT_RELEASE_GRACE_DAYS if m.release_grace_days is None
+                                      else int(m.release_grace_days)),
+                  messages=dict(m.messages or {}))
 
 
 def _user(m: UserModel) -> User:
@@ -62,7 +71,12 @@ def _number(m: PhoneNumberModel) -> PhoneNumber:
 def _tenant_model(t: Tenant) -> TenantModel:
     return TenantModel(t.tenant_id, name=t.name, timezone=t.timezone, status=t.status,
                        created_at=int(t.created_at), twilio_account_sid=t.twilio_account_sid,
-                       twilio_auth_token=t.twilio_auth_token, profile=dict(t.profile))
+                       twilio_auth_token=t.twilio_auth_token, profile=dict(t.profile),
+                       valid_until=t.valid_until, permissions=dict(t.permissions),
+                       plan=None if t.plan is None else dict(t.plan),
+                       spending_cap=t.spending_cap, closed_at=t.closed_at,
+                       release_grace_days=t.release_grace_days,
+                       messages=dict(t.messages) or None)
 
 
 def _user_model(u: User) -> UserModel:

@@ -40,6 +40,14 @@ class TenantModel(HotlineModel):
     dispositions = JSONAttribute(null=True)  # the wrap-up choices (docs/conversations.md)
     voice = JSONAttribute(null=True)  # the Voice SDK's API key and TwiML App (domain/calls)
     widget_key = UnicodeAttribute(null=True)  # the web chat widget's public key (services/chat)
+    # The operator's terms (domain/tenancy.py); absent means the defaults.
+    valid_until = NumberAttribute(null=True)
+    permissions = JSONAttribute(null=True)
+    plan = JSONAttribute(null=True)
+    spending_cap = NumberAttribute(null=True)
+    closed_at = NumberAttribute(null=True)
+    release_grace_days = NumberAttribute(null=True)
+    messages = JSONAttribute(null=True)  # the tenant's words when not active
     by_account = TenantByAccount()
 
 
