@@ -181,10 +181,30 @@ def bearer_token(request: Request) -> str:
     return token.strip()
 
 
-def principal(request: Request) -> Principal:
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def authenticated(request: Request) -> Principal:
+    """Who sent the request, whatever their role: a verified session token."""
     from chalicelib.wiring import get_auth_service
 
     return get_auth_service().authenticate(bearer_token(request))
+
+
+def principal(request: Request) -> Principal:
+    """A business's user acting on that business's data; never the operator."""
+    who = authenticated(request)
+    if who.role is Role.OPERATOR:
+        raise Forbidden("operators manage tenants and never read a business's data")
+    return who
+
+
+def operator(request: Request) -> Principal:
+    """The platform's operator, for /api/operator/... routes."""
+    who = authenticated(request)
+    if who.role is not Role.OPERATOR:
+        raise Forbidden("this needs the operator role")
+    return who
 
 
 def require_role(who: Principal, role: Role) -> Principal:
