@@ -2,7 +2,8 @@
 
 The pages take no code from a CDN: Twilio's Voice JS SDK (`@twilio/voice-sdk`, pinned in
 package.json) ships a browser bundle, `dist/twilio.min.js`, that defines `Twilio.Device`;
-Chart.js (`chart.js`) ships `dist/chart.umd.min.js`, that defines `Chart` (the reports page).
+Chart.js (`chart.js`) ships `dist/chart.umd.min.js`, that defines `Chart` (the reports page);
+dagre (`@dagrejs/dagre`) ships `dist/dagre.min.js`, that defines `dagre` (the flow diagram).
 `./dev` runs this after `npm ci`; packaging runs it before zipping the Lambda. The vendor
 folder is git-ignored: it is rebuilt from the pinned package, never edited.
 
@@ -37,6 +38,10 @@ BUNDLES = (
     # Chart.js's UMD bundle defines the global `Chart` (the reports page's charts).
     Bundle("chart.js", "dist/chart.umd.min.js", "chart.umd.min.js"),
     Bundle("chart.js", "LICENSE.md", "chartjs.LICENSE.md"),
+    # dagre's browser bundle (graphlib inside) defines the global `dagre`: the flow page's
+    # diagram layout (web/static/flow-diagram.js).
+    Bundle("@dagrejs/dagre", "dist/dagre.min.js", "dagre.min.js"),
+    Bundle("@dagrejs/dagre", "LICENSE", "dagre.LICENSE"),
 )
 
 
