@@ -96,6 +96,15 @@ def revisions(flow_id: str) -> Any:
     return {"revisions": [r.view() for r in _service().revisions(who.tenant_id, flow_id)]}
 
 
+@bp.route("/api/flows/{flow_id}/revisions/{revision}", methods=["GET"])
+@api("A published revision with its definition",
+     params={"revision": text(7, 1, pattern=r"^[0-9]+$")}, tag="flows")
+def revision(flow_id: str, revision: str) -> Any:
+    who = principal(bp.current_request)
+    found = _service().revision(who.tenant_id, flow_id, int(revision))
+    return {"revision": found.view(with_definition=True)}
+
+
 @bp.route("/api/flows/{flow_id}/rollback", methods=["POST"])
 @api("Publish an earlier revision again", body=ROLLBACK, tag="flows")
 def rollback(flow_id: str) -> Any:

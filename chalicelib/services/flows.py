@@ -97,6 +97,10 @@ class FlowAdminService:
         self.flows.get(tenant_id, flow_id)
         return self.flows.revisions(tenant_id, flow_id)
 
+    def revision(self, tenant_id: str, flow_id: str, revision: int) -> FlowRevision:
+        """One published revision with its definition (the flow page draws the live one)."""
+        return self.flows.revision_record(tenant_id, flow_id, revision)
+
     def rollback(self, tenant_id: str, flow_id: str, revision: int,
                  user_id: str | None = None) -> int:
         """Publish an old revision again, as a new revision (history is never rewritten)."""
