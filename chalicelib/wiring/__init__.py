@@ -10,8 +10,10 @@ The getters live in modules by capability (``core``, ``webhooks``, ``routing``, 
 
 from __future__ import annotations
 
+from chalicelib.wiring.billing import *  # noqa: F403
 from chalicelib.wiring.calls import *  # noqa: F403
 from chalicelib.wiring.core import *  # noqa: F403
 from chalicelib.wiring.crm import *  # noqa: F403
+from chalicelib.wiring.operator import *  # noqa: F403
 from chalicelib.wiring.routing import *  # noqa: F403
 from chalicelib.wiring.webhooks import *  # noqa: F403

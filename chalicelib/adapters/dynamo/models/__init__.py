@@ -11,4 +11,5 @@ from chalicelib.adapters.dynamo.models import (  # noqa: F401
     outbox,
     routing,
     tenants,
+    usage,
 )

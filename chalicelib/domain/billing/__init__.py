@@ -1,0 +1,1 @@
+"""Billing: usage kinds, price plans, SMS segments, monthly invoices. Pure."""

@@ -1,0 +1,1 @@
+"""Metering, invoices and the spending figure (docs/billing.md)."""
