@@ -24,8 +24,10 @@ SPANS = {"type": "array", "maxItems": 8,
          "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": text(5, 4)}}
 HOURS = obj({day: SPANS for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")},
             closed=True)
+MESSAGES = obj({key: text(500, nullable=True)
+                for key in ("closed_hours", "suspended", "closed", "expired")}, closed=True)
 PROFILE = obj({"hours": HOURS, "holidays": strings(366, 10), "timezone": TIMEZONE,
-               "dispositions": strings(30, 64)}, closed=True)
+               "dispositions": strings(30, 64), "messages": MESSAGES}, closed=True)
 NEW_USER = obj({"name": NAME, "email": EMAIL, "password": PASSWORD,
                 "role": choice("agent", "supervisor", "admin"),
                 **{k: v for k, v in AGENT_PROFILE["properties"].items() if k != "name"}},

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import date, time
+from datetime import date
 from typing import Any, Protocol
 
 from chalicelib.domain.errors import Conflict, HotlineError, InvalidInput, NotFound
-from chalicelib.domain.flows.hours import DAYS, HoursInvalid, ranges, zone
+from chalicelib.domain.flows.hours import DAYS, HoursInvalid, zone
 from chalicelib.domain.identity import PhoneNumber, Principal, Role, Tenant, User
+from chalicelib.domain.opening_hours import day_spans, hhmm
+from chalicelib.domain.tenancy import DEFAULT_MESSAGES
 from chalicelib.services.onboarding import Onboarding
 
 SIGNUPS_PER_SOURCE = 5
@@ -23,7 +25,8 @@ class Store(Protocol):
     def update_settings(self, tenant_id: str, *, hours: Mapping[str, object] | None = None,
                         holidays: list[str] | None = None,
                         timezone: str | None = None,
-                        dispositions: list[str] | None = None) -> None: ...
+                        dispositions: list[str] | None = None,
+                        messages: Mapping[str, str] | None = None) -> None: ...
 
 
 class Limiter(Protocol):
@@ -34,12 +37,9 @@ class Signer(Protocol):
     def issue(self, principal: Principal) -> str: ...
 
 
-def _hhmm(moment: time) -> str:
-    return "24:00" if moment == time.max else moment.strftime("%H:%M")
-
-
 def check_hours(raw: object) -> dict[str, list[list[str]]]:
-    """Weekly hours: {"mon": [["09:00","17:00"]], ...}; unknown days are refused."""
+    """Weekly hours: {"mon": [["09:00","17:00"]], ...}; unknown days are refused, and so
+    are spans that run backwards or overlap, naming the day (domain/opening_hours.py)."""
     if not isinstance(raw, dict):
         raise InvalidInput("hours must be an object of days", path="hours")
     out: dict[str, list[list[str]]] = {}
@@ -47,8 +47,8 @@ def check_hours(raw: object) -> dict[str, list[list[str]]]:
         if day not in DAYS:
             raise InvalidInput(f"{day!r} is not a day ({', '.join(DAYS)})", path=f"hours.{day}")
         try:
-            out[day] = [[_hhmm(a), _hhmm(b)] for a, b in ranges(spans)]
-        except (HoursInvalid, TypeError) as exc:
+            out[day] = [[hhmm(a), hhmm(b)] for a, b in day_spans(day, spans)]
+        except HoursInvalid as exc:
             raise InvalidInput(str(exc), path=f"hours.{day}") from exc
     return out
 
@@ -64,7 +64,35 @@ def check_holidays(raw: object) -> list[str]:
         except (TypeError, ValueError) as exc:
             raise InvalidInput("holidays must be dates (YYYY-MM-DD)",
                                path=f"holidays[{index}]") from exc
-    return days
+    return sorted(set(days))
+
+
+MESSAGE_KEYS = ("closed_hours", "suspended", "closed", "expired")
+DEFAULT_CLOSED_HOURS = ("We are closed right now. Please leave a message after the tone, "
+                        "and we will call you back.")
+
+
+def check_messages(raw: object) -> dict[str, str]:
+    """The tenant's own words (PUT /api/tenant's ``messages``), replacing the ones kept:
+    a key left out or empty falls back to the default."""
+    if not isinstance(raw, dict):
+        raise InvalidInput("messages must be an object of texts", path="messages")
+    out: dict[str, str] = {}
+    for key, text in raw.items():
+        if key not in MESSAGE_KEYS:
+            raise InvalidInput(f"{key!r} is not a message ({', '.join(MESSAGE_KEYS)})",
+                               path=f"messages.{key}")
+        if text is not None and not isinstance(text, str):
+            raise InvalidInput(f"messages.{key} must be text", path=f"messages.{key}")
+        if text and text.strip():
+            out[key] = " ".join(text.split())
+    return out
+
+
+def messages_view(own: Mapping[str, str]) -> dict[str, Any]:
+    """GET /api/tenant's ``messages`` (the tenant's own) and ``default_messages``."""
+    return {"messages": {k: v for k, v in own.items() if k in MESSAGE_KEYS},
+            "default_messages": {"closed_hours": DEFAULT_CLOSED_HOURS, **DEFAULT_MESSAGES}}
 
 
 class TenantAdmin:
@@ -106,13 +134,15 @@ class TenantAdmin:
                             for n in self.store.numbers_of(tenant.tenant_id)],
                 "widget_key": (self.widget_keys(tenant.tenant_id)
                                if self.widget_keys is not None else None),
-                "dispositions": _dispositions(profile)}
+                "dispositions": _dispositions(profile),
+                **messages_view(tenant.messages)}
 
     def update(self, who: Principal, body: dict[str, Any]) -> dict[str, Any]:
         """Change only the fields given, in one UpdateItem (no read-merge-write)."""
         who.require(Role.ADMIN)
         hours = check_hours(body["hours"]) if "hours" in body else None
         holidays = check_holidays(body["holidays"]) if "holidays" in body else None
+        messages = check_messages(body["messages"]) if "messages" in body else None
         timezone = body.get("timezone")
         if timezone is not None:
             try:
@@ -123,6 +153,7 @@ class TenantAdmin:
             self.store.update_settings(who.tenant_id, hours=hours,
                                        holidays=holidays,
                                        timezone=str(timezone) if timezone else None,
+                                       messages=messages,
                                        **_disposition_change(body))
         except Conflict as exc:  # the condition: the tenant exists
             raise NotFound("your business no longer exists") from exc

@@ -167,8 +167,10 @@ class TenantRepository:
     def update_settings(self, tenant_id: str, *, hours: Mapping[str, object] | None = None,
                         holidays: list[str] | None = None,
                         timezone: str | None = None,
-                        dispositions: list[str] | None = None) -> None:
-        """One UpdateItem of only the fields given: concurrent edits of others survive."""
+                        dispositions: list[str] | None = None,
+                        messages: Mapping[str, str] | None = None) -> None:
+        """One UpdateItem of only the fields given: concurrent edits of others survive.
+        ``messages`` replaces the tenant's own texts (an empty map: the defaults)."""
         actions: list[Action] = []
         if hours is not None:
             actions.append(TenantModel.hours.set(dict(hours)))
@@ -178,6 +180,9 @@ class TenantRepository:
             actions.append(TenantModel.timezone.set(timezone))
         if dispositions is not None:
             actions.append(TenantModel.dispositions.set(dispositions))
+        if messages is not None:
+            actions.append(TenantModel.messages.set(dict(messages)) if messages
+                           else TenantModel.messages.remove())
         if actions:
             TenantModel(tenant_id).update(actions=actions,
                                           condition=TenantModel.tenant_id.exists())
