@@ -221,3 +221,17 @@ def test_the_sweep_left_every_object_of_a_unchanged(world: World) -> None:
     queues = world.ok("GET", "/api/queues", owner)
     assert a.ids["name"] in json.dumps(queues)
     assert not _leaks(queues, world.b.marker)
+
+
+def test_a_visitor_token_never_reads_or_writes_another_business_chat(world: World) -> None:
+    chats = {}
+    for who in (world.a, world.b):
+        key = world.ok("GET", "/api/tenant", who.tokens["owner"])["widget_key"]
+        chats[who.marker] = world.ok("POST", f"/chat/{key}/conversations", None,
+                                     {"name": f"Visitor {who.marker}"})
+    a_chat, b_chat = chats[world.a.marker], chats[world.b.marker]
+    path = f"/chat/conversations/{a_chat['conversation_id']}/messages"
+    read, answer = world.send("GET", path + "?wait=0", b_chat["visitor_token"])
+    wrote, refused = world.send("POST", path, b_chat["visitor_token"], {"body": "hello A"})
+    assert read in (401, 403, 404) and wrote in (401, 403, 404), (answer, refused)
+    assert not _leaks(answer, world.a.marker, path)
