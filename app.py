@@ -15,6 +15,7 @@ from chalicelib.routes import (
     crm_api,
     flows_api,
     openapi,
+    operator_api,
     pages,
     reports_api,
     routing_admin_api,
@@ -50,3 +51,4 @@ app.register_blueprint(reports_api.bp)
 app.register_blueprint(chat_public.bp)
 app.register_blueprint(conversations_api.bp)
 app.register_blueprint(twilio_voicemail.bp)
+app.register_blueprint(operator_api.bp)

@@ -63,6 +63,7 @@ class Tenant:
     spending_cap: float | None = None
     closed_at: float | None = None
     release_grace_days: int = DEFAULT_RELEASE_GRACE_DAYS
+    seats: int | None = None  # the operator's seat allowance (None: not limited)
     # The tenant's own words for callers when not active: {"suspended"|"closed"|"expired": text}
     messages: Mapping[str, str] = field(default_factory=dict)
 

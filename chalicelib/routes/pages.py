@@ -121,6 +121,11 @@ def contacts_page() -> Response:
     return _page("contacts")
 
 
+@bp.route("/operator", methods=["GET"])
+def operator_page() -> Response:
+    return _page("operator")
+
+
 @bp.route("/static/{name}", methods=["GET"])
 def static_file(name: str) -> Response:
     if not STATIC_NAME.match(name):

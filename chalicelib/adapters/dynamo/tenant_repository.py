@@ -31,6 +31,10 @@ from chalicelib.domain.tenancy import ALL_ON, DEFAULT_RELEASE_GRACE_DAYS
 # A transaction that meets another on the same email claim is cancelled
 # (TransactionConflict); on retry the claim's condition says who won.
 TRANSACTION_ATTEMPTS = 3
+# The operator's terms ``update_terms`` writes, and its "no condition on permissions".
+TERM_FIELDS = ("status", "valid_until", "permissions", "plan", "spending_cap",
+               "release_grace_days", "seats")
+KEEP = object()
 
 
 def _tenant(m: TenantModel) -> Tenant:
@@ -52,7 +56,8 @@ def _tenant(m: TenantModel) -> Tenant:
                   closed_at=None if m.closed_at is None else float(m.closed_at),
                   release_grace_days=(DEFAULT_RELEASE_GRACE_DAYS if m.release_grace_days is None
                                       else int(m.release_grace_days)),
-                  messages=dict(m.messages or {}))
+                  messages=dict(m.messages or {}),
+                  seats=None if m.seats is None else int(m.seats))
 
 
 def _user(m: UserModel) -> User:
@@ -76,7 +81,7 @@ def _tenant_model(t: Tenant) -> TenantModel:
                        plan=None if t.plan is None else dict(t.plan),
                        spending_cap=t.spending_cap, closed_at=t.closed_at,
                        release_grace_days=t.release_grace_days,
-                       messages=dict(t.messages) or None)
+                       messages=dict(t.messages) or None, seats=t.seats)
 
 
 def _user_model(u: User) -> UserModel:
@@ -186,6 +191,53 @@ class TenantRepository:
         if actions:
             TenantModel(tenant_id).update(actions=actions,
                                           condition=TenantModel.tenant_id.exists())
+
+    # --- the operator's terms (services/operator) --------------------------------------
+    @dynamo_call("list tenants")
+    def all_tenants(self) -> list[Tenant]:
+        """Every tenant: a Scan, for the operator's console only (never a webhook's path)."""
+        return sorted((_tenant(m) for m in TenantModel.scan()), key=lambda t: t.created_at)
+
+    @dynamo_call("count users")
+    def count_users(self, tenant_id: str) -> int:
+        return int(UserModel.count(tenant_id))
+
+    @dynamo_call("get tenant permissions")
+    def stored_permissions(self, tenant_id: str) -> dict[str, bool] | None:
+        """The permissions map exactly as stored (None when never set), for a compare-and-set."""
+        try:
+            model = TenantModel.get(tenant_id, attributes_to_get=["tenant_id", "permissions"],
+                                    consistent_read=True)
+        except TenantModel.DoesNotExist:
+            return None
+        return None if model.permissions is None else dict(model.permissions)
+
+    @dynamo_call("update tenant terms")
+    def update_terms(self, tenant_id: str, changes: Mapping[str, object], *,
+                     closed_at: float, permissions_were: object = KEEP) -> None:
+        """The operator's terms in ONE UpdateItem, only the fields in ``changes`` (``status,
+        valid_until, permissions, plan, spending_cap, release_grace_days, seats``; None
+        removes one). Closing stamps ``closed_at`` once (if_not_exists); any other status
+        clears it. With ``permissions_were`` (a map, or None for "never set") the write
+        only happens if the stored permissions are still exactly that: Conflict otherwise."""
+        actions: list[Action] = []
+        for name in TERM_FIELDS:
+            if name in changes:
+                attr = getattr(TenantModel, name)
+                value = changes[name]
+                actions.append(attr.remove() if value is None else attr.set(value))
+        if changes.get("status") == "closed":
+            actions.append(TenantModel.closed_at.set(TenantModel.closed_at | closed_at))
+        elif changes.get("status") is not None:
+            actions.append(TenantModel.closed_at.remove())
+        if not actions:
+            return
+        condition = TenantModel.tenant_id.exists()
+        if permissions_were is None:
+            condition &= TenantModel.permissions.does_not_exist()
+        elif permissions_were is not KEEP:
+            condition &= TenantModel.permissions == permissions_were
+        TenantModel(tenant_id).update(actions=actions, condition=condition)
 
     def create_with_owner(self, tenant: Tenant, owner: User) -> None:
         """Create a tenant, its owner and the owner's email claim in one transaction."""

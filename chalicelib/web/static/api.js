@@ -49,6 +49,7 @@ export function homeFor(role) {
   if (role === "agent") return "agent";
   if (role === "supervisor") return "supervisor";
   if (role === "owner" || role === "admin") return "admin";
+  if (role === "operator") return "operator";
   return "login";
 }
 

@@ -48,6 +48,7 @@ class TenantModel(HotlineModel):
     closed_at = NumberAttribute(null=True)
     release_grace_days = NumberAttribute(null=True)
     messages = JSONAttribute(null=True)  # the tenant's words when not active
+    seats = NumberAttribute(null=True)  # the operator's seat allowance (services/operator)
     by_account = TenantByAccount()
 
 
