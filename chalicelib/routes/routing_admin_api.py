@@ -22,7 +22,9 @@ QUEUE = obj({"strategy": choice("longest-idle", "round-robin", "fewest-contacts-
              "overflow_queue_length": whole(0, 100_000, nullable=True),
              "hold_music_url": text(2000, nullable=True),
              "reservation_timeout_seconds": whole(5, 600, nullable=True),
-             "ring_all_limit": whole(1, 20)}, closed=True)
+             "ring_all_limit": whole(1, 20),
+             "announce_position": {"type": "boolean"},
+             "wait_message": text(500, nullable=True)}, closed=True)
 TARGET = obj({"queue": QUEUE_NAME, "expression": EXPRESSION,
               "priority": whole(0, 999_999, nullable=True),
               "timeout": whole(1, 86_400, nullable=True)}, closed=True)

@@ -171,7 +171,8 @@ def queue_doc(queue: QueueConfig) -> dict[str, Any]:
             "overflow_queue_length": queue.overflow_queue_length,
             "hold_music_url": queue.hold_music_url,
             "reservation_timeout_seconds": queue.reservation_timeout_seconds,
-            "ring_all_limit": queue.ring_all_limit}
+            "ring_all_limit": queue.ring_all_limit,
+            "announce_position": queue.announce_position, "wait_message": queue.wait_message}
 
 
 def queue_model(queue: QueueConfig) -> RoutingConfigModel:
@@ -191,6 +192,8 @@ def queue_from(m: RoutingConfigModel) -> QueueConfig:
         overflow_queue_length=body.get("overflow_queue_length"),
         hold_music_url=body.get("hold_music_url"),
         reservation_timeout_seconds=body.get("reservation_timeout_seconds"),
-        ring_all_limit=int(body.get("ring_all_limit", 10)), version=int(m.version))
+        ring_all_limit=int(body.get("ring_all_limit", 10)), version=int(m.version),
+        announce_position=bool(body.get("announce_position", True)),
+        wait_message=body.get("wait_message") or None)
 
 

@@ -252,6 +252,8 @@ class QueueConfig:
     reservation_timeout_seconds: int | None = None
     ring_all_limit: int = 10
     version: int = 0
+    announce_position: bool = True  # the waiting caller hears position and expected wait
+    wait_message: str | None = None  # said first on every turn of the wait loop
 
 
 def new_queue_id(tenant_id: str, name: str) -> str:

@@ -91,4 +91,5 @@ def queue_view(queue: QueueConfig) -> dict[str, Any]:
         "hold_music_url": queue.hold_music_url,
         "reservation_timeout_seconds": queue.reservation_timeout_seconds,
         "ring_all_limit": queue.ring_all_limit,
+        "announce_position": queue.announce_position, "wait_message": queue.wait_message,
     }

@@ -32,6 +32,7 @@ from chalicelib.domain.routing.model import (
     Tier,
     new_queue_id,
 )
+from chalicelib.domain.routing.views import queue_view
 from chalicelib.domain.routing.workflow import Workflow, parse_workflow
 from chalicelib.services.routing.service import RoutingService
 
@@ -42,7 +43,7 @@ WAITING_CAP = 100
 QUEUE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.-]{0,63}$")
 QUEUE_FIELDS = ("strategy", "worker_expression", "max_wait_seconds", "overflow_after_seconds",
                 "overflow_queue_length", "hold_music_url", "reservation_timeout_seconds",
-                "ring_all_limit")
+                "ring_all_limit", "announce_position", "wait_message")
 AGENT_FIELDS = ("name", "skills", "attributes", "capacity", "tier", "wrapup_seconds",
                 "mobile", "take_on_mobile")
 
@@ -105,6 +106,17 @@ def queue_with(queue: QueueConfig, body: Mapping[str, Any]) -> QueueConfig:
             raise InvalidInput("hold_music_url must be an http(s) URL or null",
                                path="hold_music_url")
         changes["hold_music_url"] = url
+    if "announce_position" in body:
+        if not isinstance(body["announce_position"], bool):
+            raise InvalidInput("announce_position must be true or false",
+                               path="announce_position")
+        changes["announce_position"] = body["announce_position"]
+    if "wait_message" in body:
+        message = body["wait_message"]
+        if message is not None and (not isinstance(message, str) or len(message) > 500):
+            raise InvalidInput("wait_message must be text of at most 500 characters, or null",
+                               path="wait_message")
+        changes["wait_message"] = (" ".join(message.split()) or None) if message else None
     return replace(queue, **changes)
 
 
@@ -285,6 +297,7 @@ class RoutingAdminService:
             rule = parse(queue.worker_expression)
             members = [a for a in agents if rule.matches(worker=a.scope(), task={})]
             stats.append({
+                **queue_view(queue),  # its settings, for the admin page
                 "name": queue.name, "queue_id": queue.queue_id, "strategy": queue.strategy.value,
                 "waiting": waiting, "waiting_capped": capped,
                 "oldest_wait_seconds": None if oldest is None else round(now - oldest, 1),

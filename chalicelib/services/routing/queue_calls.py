@@ -145,10 +145,12 @@ class QueueCallService:
         now = self.routing.clock()
         if now - task.enqueued_at >= (task.max_wait_seconds or queue.max_wait_seconds):
             return self._leave_for_voicemail(task, cf.MAX_WAIT_REACHED)
-        estimate = self.estimate(task, queue, now)
+        said = [cf.Say(queue.wait_message)] if queue.wait_message else []
+        if queue.announce_position:
+            said.append(cf.Say(self.estimate(task, queue, now).announcement()))
         return self.render([cf.GatherDigit(
             action=self.urls.choice(task.tenant_id, task.task_id),
-            prompts=(cf.Say(estimate.announcement()), cf.Say(cf.MENU), cf.Play(music)))])
+            prompts=(*said, cf.Say(cf.MENU), cf.Play(music)))])
 
     def estimate(self, task: Task, queue: QueueConfig, now: float) -> WaitEstimate:
         store = self.routing.store

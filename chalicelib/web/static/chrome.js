@@ -7,6 +7,8 @@ const PAGES = [
   { href: "supervisor", label: "Live queues", roles: ["supervisor", "owner", "admin"] },
   { href: "reports", label: "Reports", roles: ["supervisor", "owner", "admin"] },
   { href: "admin", label: "Admin", roles: ["owner", "admin"] },
+  { href: "bill", label: "Bill", roles: ["owner", "admin"] },
+  { href: "integrations", label: "Integrations", roles: ["owner", "admin"] },
 ];
 
 export function setUpChrome(current, here) {

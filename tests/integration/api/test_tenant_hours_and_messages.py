@@ -96,3 +96,24 @@ def test_a_bad_message_is_a_400_naming_it(owner: Session, messages: dict, path: 
     status, body = owner.send("PUT", "/api/tenant", body={"messages": messages})
     assert status == 400, body
     assert body["path"] == path
+
+
+def test_a_queues_settings_are_written_and_read_back_for_the_admin_page(owner: Session) -> None:
+    # when the owner creates a queue with its wait announcements
+    status, body = owner.send("PUT", "/api/queues/billing", body={
+        "strategy": "round-robin", "worker_expression": 'skills HAS "billing"',
+        "max_wait_seconds": 300, "announce_position": False,
+        "wait_message": "Thanks for waiting."})
+    assert status == 200, body
+    # then the live queues carry its settings beside the counts
+    status, body = owner.send("GET", "/api/queues")
+    assert status == 200
+    billing = next(q for q in body["queues"] if q["name"] == "billing")
+    assert billing["strategy"] == "round-robin" and billing["max_wait_seconds"] == 300
+    assert billing["worker_expression"] == 'skills HAS "billing"'
+    assert billing["announce_position"] is False
+    assert billing["wait_message"] == "Thanks for waiting."
+    assert billing["waiting"] == 0
+    # and a wait message that is not text is a 400 naming it
+    status, body = owner.send("PUT", "/api/queues/billing", body={"wait_message": 5})
+    assert status == 400 and body["path"] == "wait_message"

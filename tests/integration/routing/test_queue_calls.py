@@ -43,6 +43,18 @@ def test_the_waiting_caller_hears_position_expected_wait_hold_music_and_the_menu
     assert "You are next in line." in wait(routing, second.task_id)
 
 
+def test_a_queues_wait_message_is_said_first_and_its_position_announcement_can_be_off(
+        routing: Routing) -> None:
+    # given a queue whose owner wrote a wait message and turned position announcements off
+    routing.queue("support", wait_message="  Thanks for   holding. ", announce_position=False)
+    task = routing.call("CA205")
+    # when the waiting caller's wait loop turns
+    twiml = wait(routing, task.task_id)
+    # then they hear the message, then the menu, and no position or expected wait
+    assert twiml.index("Thanks for holding.") < twiml.index("Press 1 to be called back")
+    assert "You are" not in twiml and "expected wait" not in twiml
+
+
 def test_past_the_queues_maximum_wait_the_caller_leaves_for_voicemail(routing: Routing) -> None:
     routing.queue("support", max_wait_seconds=60)
     task = routing.call("CA210")
