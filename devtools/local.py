@@ -71,6 +71,7 @@ def banner(config: StackConfig, demo: Demo) -> str:
         f"  Reports            {app}/reports",
         f"  Contacts           {app}/contacts",
         f"  Admin              {app}/admin        (web chat snippet, settings)",
+        f"  Operator console   {app}/operator     (tenants, terms, bills)",
         f"  Web chat widget    {app}/chat/widget.js",
         f"  Sign up            {app}/signup",
         f"  API                {app}/api/...   (OpenAPI: {app}/api/openapi.json)",
@@ -79,6 +80,7 @@ def banner(config: StackConfig, demo: Demo) -> str:
         "",
         f"  Demo business      {demo.tenant_id}, number {demo.number}",
         f"  Owner login        {demo.owner_email} / {demo.password_owner}",
+        f"  Operator login     {demo.operator_email} / {demo.password_operator}",
     ]
     for email in demo.agent_emails:
         lines.append(f"  Agent login        {email} / {demo.password_agent}")
