@@ -96,6 +96,11 @@ def login_page() -> Response:
     return _page("login")
 
 
+@bp.route("/reset", methods=["GET"])
+def reset_page() -> Response:
+    return _page("reset")
+
+
 @bp.route("/agent", methods=["GET"])
 def agent_page() -> Response:
     return _page("agent")
@@ -121,9 +126,24 @@ def contacts_page() -> Response:
     return _page("contacts")
 
 
+@bp.route("/flow", methods=["GET"])
+def flow_page() -> Response:
+    return _page("flow")
+
+
 @bp.route("/operator", methods=["GET"])
 def operator_page() -> Response:
     return _page("operator")
+
+
+@bp.route("/bill", methods=["GET"])
+def bill_page() -> Response:
+    return _page("bill")
+
+
+@bp.route("/integrations", methods=["GET"])
+def integrations_page() -> Response:
+    return _page("integrations")
 
 
 @bp.route("/static/{name}", methods=["GET"])
