@@ -10,6 +10,7 @@ from chalice import Chalice
 from chalicelib.routes import (
     agent_api,
     auth_api,
+    billing_api,
     chat_public,
     conversations_api,
     crm_api,
@@ -52,3 +53,4 @@ app.register_blueprint(chat_public.bp)
 app.register_blueprint(conversations_api.bp)
 app.register_blueprint(twilio_voicemail.bp)
 app.register_blueprint(operator_api.bp)
+app.register_blueprint(billing_api.bp)

@@ -29,9 +29,9 @@ def conference_digits() -> Response:
 
 @bp.route("/twilio/voice/conference/participant", methods=["POST"], content_types=FORM)
 def conference_participant() -> Response:
-    from chalicelib.wiring import get_conference_legs
+    from chalicelib.wiring import get_conference_legs, metered
 
-    return answer(bp.current_request, get_conference_legs().participant_status,
+    return answer(bp.current_request, metered(get_conference_legs().participant_status),
                   channel="status")
 
 

@@ -12,11 +12,11 @@ bp = Blueprint(__name__)
 
 @bp.route("/twilio/sms", methods=["POST"], content_types=FORM)
 def incoming_message() -> Response:
-    from chalicelib.wiring import get_messaging_service
+    from chalicelib.wiring import get_messaging_service, metered
 
     service = get_messaging_service()
-    return answer(bp.current_request, service.incoming_message, channel="sms", commits=True,
-                  unserved=service.record_unserved)
+    return answer(bp.current_request, metered(service.incoming_message), channel="sms",
+                  commits=True, unserved=service.record_unserved)
 
 
 @bp.route("/twilio/sms/status", methods=["POST"], content_types=FORM)

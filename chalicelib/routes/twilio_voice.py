@@ -21,14 +21,14 @@ def incoming_call() -> Response:
 
 @bp.route("/twilio/voice/flow", methods=["POST"], content_types=FORM)
 def flow_callback() -> Response:
-    from chalicelib.wiring import get_voice_service
+    from chalicelib.wiring import get_voice_service, metered
 
-    return answer(bp.current_request, get_voice_service().resume, commits=True)
+    return answer(bp.current_request, metered(get_voice_service().resume), commits=True)
 
 
 @bp.route("/twilio/voice/status", methods=["POST"], content_types=FORM)
 def call_status() -> Response:
-    from chalicelib.wiring import get_voice_service
+    from chalicelib.wiring import get_voice_service, metered
 
-    return answer(bp.current_request, get_voice_service().call_status, channel="status",
-                  commits=True)
+    return answer(bp.current_request, metered(get_voice_service().call_status),
+                  channel="status", commits=True)

@@ -35,9 +35,9 @@ def queue_result() -> Response:
 
 @bp.route("/twilio/voice/queue/voicemail", methods=["POST"], content_types=FORM)
 def queue_voicemail() -> Response:
-    from chalicelib.wiring import get_queue_calls
+    from chalicelib.wiring import get_queue_calls, metered
 
-    return answer(bp.current_request, get_queue_calls().voicemail)
+    return answer(bp.current_request, metered(get_queue_calls().voicemail))
 
 
 @bp.route("/twilio/voice/agent/connect", methods=["POST"], content_types=FORM)
@@ -49,9 +49,10 @@ def agent_connect() -> Response:
 
 @bp.route("/twilio/voice/agent/status", methods=["POST"], content_types=FORM)
 def agent_status() -> Response:
-    from chalicelib.wiring import get_queue_calls
+    from chalicelib.wiring import get_queue_calls, metered
 
-    return answer(bp.current_request, get_queue_calls().agent_status, channel="status")
+    return answer(bp.current_request, metered(get_queue_calls().agent_status),
+                  channel="status")
 
 
 @bp.route("/twilio/voice/agent/whisper", methods=["POST"], content_types=FORM)
@@ -77,6 +78,7 @@ def callback_customer() -> Response:
 
 @bp.route("/twilio/voice/callback/status", methods=["POST"], content_types=FORM)
 def callback_status() -> Response:
-    from chalicelib.wiring import get_queue_calls
+    from chalicelib.wiring import get_queue_calls, metered
 
-    return answer(bp.current_request, get_queue_calls().callback_status, channel="status")
+    return answer(bp.current_request, metered(get_queue_calls().callback_status),
+                  channel="status")

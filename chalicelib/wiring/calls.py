@@ -134,6 +134,8 @@ def get_chat_visitors():  # type: ignore[no-untyped-def]
                 "HOTLINE_CHAT_WAIT_SECONDS", "5" if settings.stage == "local" else "20"
             )
         ),
+        on_start=lambda tenant_id, conversation_id, at: wiring.get_billing().meter_chat(
+            tenant_id, conversation_id, at),
     )
 
 

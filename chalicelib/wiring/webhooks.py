@@ -83,7 +83,7 @@ def get_effect_applier():  # type: ignore[no-untyped-def]
     return EffectApplier(
         wiring.bound_settings(),
         wiring.get_crm_service(),
-        TwilioCarrier(wiring.bound_settings()),
+        wiring.metered_carrier(TwilioCarrier(wiring.bound_settings())),
         outbox=wiring.get_outbox(),
         tenants=wiring.get_directory().get,
         router=lambda: wiring.get_routing_service(),
@@ -197,7 +197,7 @@ def get_conversations():  # type: ignore[no-untyped-def]
     return ConversationService(
         ConversationRepository(settings),
         wiring.get_routing_service(),
-        TwilioCarrier(settings),
+        wiring.metered_carrier(TwilioCarrier(settings)),
         wiring.get_outbox(),
         wiring.get_directory().get,
         settings.public_url,

@@ -80,3 +80,18 @@ class UsageRepository:
         prefix = f"r#{kind}#" if kind else "r#"
         return [_record(tenant_id, month, m) for m in UsageModel.query(
             _pk(tenant_id, month), range_key_condition=UsageModel.sk.startswith(prefix))]
+
+    @dynamo_call("page usage records")
+    def page(self, tenant_id: str, month: str, kind: str | None, limit: int,
+             after: str | None = None) -> tuple[list[UsageRecord], str | None]:
+        """Up to ``limit`` records in key order (kind, then source), from after ``after``
+        (the last page's cursor); the next cursor, or None at the end."""
+        pk = _pk(tenant_id, month)
+        prefix = f"r#{kind}#" if kind else "r#"
+        query = UsageModel.query(
+            pk, range_key_condition=UsageModel.sk.startswith(prefix), limit=limit,
+            page_size=limit,
+            last_evaluated_key={"pk": {"S": pk}, "sk": {"S": after}} if after else None)
+        found = [_record(tenant_id, month, m) for m in query]
+        last = query.last_evaluated_key
+        return found, (str(last["sk"]["S"]) if last and len(found) == limit else None)

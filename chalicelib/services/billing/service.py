@@ -19,14 +19,16 @@ from chalicelib.domain.billing.usage import (
     UsageRecord,
     month_bounds,
     month_of,
+    parse_month,
     previous_month,
     started_minutes,
 )
-from chalicelib.domain.errors import HotlineError, NotFound
-from chalicelib.domain.identity import PhoneNumber, Tenant
+from chalicelib.domain.errors import HotlineError, InvalidInput, NotFound
+from chalicelib.domain.identity import PLATFORM_TENANT, PhoneNumber, Tenant
 
 log = logging.getLogger(__name__)
 
+PAGE = 500  # usage records per page
 STRADDLE_SECONDS = 3600.0  # a retry this soon after a month starts is checked against the last
 
 
@@ -35,6 +37,8 @@ class UsageStore(Protocol):
     def counters(self, tenant_id: str, month: str) -> dict[str, int]: ...
     def records(self, tenant_id: str, month: str,
                 kind: str | None = None) -> list[UsageRecord]: ...
+    def page(self, tenant_id: str, month: str, kind: str | None, limit: int,
+             after: str | None = None) -> tuple[list[UsageRecord], str | None]: ...
 
 
 class BillingService:
@@ -123,22 +127,37 @@ class BillingService:
 
     # --- reading ----------------------------------------------------------------------
     def _require(self, tenant_id: str) -> Tenant:
-        tenant = self._tenant(tenant_id)
+        tenant = self._tenant(tenant_id) if tenant_id != PLATFORM_TENANT else None
         if tenant is None:
             raise NotFound("no such business")
         return tenant
 
-    def usage(self, tenant_id: str, month: str) -> dict[str, Any]:
-        """The month's records and totals per kind (``GET /api/usage``)."""
+    def usage(self, tenant_id: str, month: str | None = None, kind: str | None = None,
+              cursor: str | None = None, limit: int = PAGE) -> dict[str, Any]:
+        """The month's totals per kind and its records, a page at a time in key order
+        (kind, then source), optionally of one kind (``GET /api/usage``). No month: the
+        tenant's current month."""
         tenant = self._require(tenant_id)
+        month = parse_month(month) if month else month_of(self._clock(), tenant.timezone)
         self.meter_numbers(tenant_id, month)
-        records = sorted(self._usage.records(tenant_id, month), key=lambda r: (r.at, r.kind))
+        records, following = self._usage.page(tenant_id, month, kind, limit, cursor)
         counters = self._usage.counters(tenant_id, month)
         start, end = month_bounds(month, tenant.timezone)
         return {"month": month, "timezone": tenant.timezone,
                 "from": _iso(start), "to": _iso(end),
-                "totals": {kind: counters[kind] for kind in KINDS},
-                "records": [r.to_dict() for r in records]}
+                "totals": {k: counters[k] for k in KINDS},
+                "records": [r.to_dict() for r in records], "next": following}
+
+    def invoice_document(self, tenant_id: str, name: str) -> tuple[Any, str | None]:
+        """``YYYY-MM``: the invoice as JSON (and None); ``YYYY-MM.csv``: its CSV text and
+        the download's file name."""
+        month, _, extension = name.partition(".")
+        invoice = self.invoice(tenant_id, parse_month(month))
+        if extension == "csv":
+            return invoice.to_csv(), f"invoice-{month}.csv"
+        if extension:
+            raise InvalidInput("month must be YYYY-MM or YYYY-MM.csv", path="month")
+        return invoice.to_dict(), None
 
     def invoice(self, tenant_id: str, month: str) -> Invoice:
         tenant = self._require(tenant_id)

@@ -53,8 +53,10 @@ class ChatVisitors:
                  threads: Threads, reader: ThreadReader, crm: Crm, interactions: Interactions,
                  limiter: Limiter, tokens: VisitorTokens, *, max_wait: float = 20.0,
                  queue: str = DEFAULT_QUEUE, clock: Callable[[], float] = time.time,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+                 sleep: Callable[[float], None] = time.sleep,
+                 on_start: Callable[[str, str, float], object] | None = None) -> None:
         self.store, self.tenants, self.agents, self.router = store, tenants, agents, router
+        self.on_start = on_start  # billing: one chat conversation metered per start
         self.threads, self.reader = threads, reader
         self.crm, self.interactions = crm, interactions
         self.limiter, self.tokens = limiter, tokens
@@ -101,6 +103,9 @@ class ChatVisitors:
             visitor_email=email, page_url=_clean(body.get("page_url"), 500),
             mode=state["mode"])
         self.store.create(conversation)
+        if self.on_start is not None:
+            self.on_start(tenant.tenant_id, conversation.conversation_id,
+                          conversation.created_at)
         log.info("chat %s started for tenant %s (%s)", conversation.conversation_id,
                  tenant.tenant_id, state["mode"])
         return {"conversation_id": conversation.conversation_id,
