@@ -196,7 +196,21 @@ def principal(request: Request) -> Principal:
     who = authenticated(request)
     if who.role is Role.OPERATOR:
         raise Forbidden("operators manage tenants and never read a business's data")
+    if request.method not in SAFE_METHODS:
+        _require_writable(request, who)
     return who
+
+
+def _require_writable(request: Request, who: Principal) -> None:
+    """An inactive tenant's API answers writes 403 tenant_inactive (docs/tenancy.md),
+    except leaving work cleanly: logout, going offline or on break, ending a call and
+    finishing its wrap-up."""
+    from chalicelib.services.tenancy import ALWAYS_WRITABLE
+    from chalicelib.wiring import get_tenant_gate
+
+    route = str((request.context or {}).get("resourcePath") or "")
+    if (request.method, route) not in ALWAYS_WRITABLE:
+        get_tenant_gate().require_writable(who)
 
 
 def operator(request: Request) -> Principal:

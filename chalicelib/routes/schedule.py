@@ -28,8 +28,16 @@ def run_sweep(now: float | None = None) -> dict[str, Any]:
 
     report = dict(get_routing_sweep().run(now).__dict__)
     report["conversations_expired"] = get_messaging_service().expire_due(now)
+    report["numbers_released"] = _release_closed_numbers(now)  # before the outbox runs
     report["outbox"] = run_outbox_sweep(now).__dict__
     return report
+
+
+def _release_closed_numbers(now: float | None) -> int:
+    """Closed tenants' numbers past their grace (docs/tenancy.md; scans at most hourly)."""
+    from chalicelib.wiring import release_closed_numbers
+
+    return release_closed_numbers(now)
 
 
 def _seconds_left(event: Any) -> float:
@@ -45,7 +53,7 @@ def routing_sweep(event: Any) -> None:
     while True:
         report = run_sweep()
         if report["examined"] or report["conversations_expired"] or \
-                report["outbox"]["examined"]:
+                report["outbox"]["examined"] or report.get("numbers_released"):
             log.info("sweep: %s", report)
         if time.monotonic() + SWEEP_EVERY_SECONDS >= deadline:
             return

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.adapters.metrics import count_metric
@@ -128,6 +128,7 @@ class WebhookParts:
     committer: Committer
     outbox: Outbox
     metrics: Callable[[str, dict[str, str]], None] | None = None
+    gate: Any = None  # the tenant gate (services/tenancy): inbound refusals
 
 
 class WebhookService:
@@ -143,6 +144,12 @@ class WebhookService:
         self.committer = parts.committer
         self.outbox = parts.outbox
         self.metrics = parts.metrics or count_metric
+        self.gate = parts.gate
+
+    def refusal(self, tenant: Tenant, permission: str) -> str | None:
+        """The tenant gate's words for an inbound contact it refuses (None: go on; "":
+        refuse without a reply)."""
+        return None if self.gate is None else self.gate.inbound(tenant, permission)
 
     def claim_before_http(self, flow: Flow) -> None:
         """A flow that can make HTTP requests claims its event before the engine runs."""
@@ -200,6 +207,8 @@ class Line:
 
     number: PhoneNumber
     tenant: Tenant
+    # (tenant, outbound permission) -> None or why not: the tenant gate, for send-message
+    outbound: Callable[[Tenant, str], str | None] | None = field(default=None, compare=False)
 
     @property
     def handed_off(self) -> bool:
@@ -214,7 +223,12 @@ class Line:
             weekly_hours=hours if isinstance(hours, dict) else {},
             holidays=tuple(str(h) for h in holidays) if isinstance(holidays, list) else (),
             account_sid=self.tenant.twilio_account_sid, number=self.number.number,
-            business_name=self.tenant.name)
+            business_name=self.tenant.name,
+            outbound=None if self.outbound is None else self._outbound)
+
+    def _outbound(self, permission: str) -> str | None:
+        assert self.outbound is not None
+        return self.outbound(self.tenant, permission)
 
 
 EXECUTION_TTL_SECONDS = 7 * 24 * 3600
@@ -225,7 +239,9 @@ class FlowSession:
 
     def __init__(self, numbers: NumberStore, flows: PublishedFlows,
                  executions: ExecutionStore, committer: Committer,
-                 flow_ttl: float = 5.0) -> None:
+                 flow_ttl: float = 5.0,
+                 outbound: Callable[[Tenant, str], str | None] | None = None) -> None:
+        self.outbound = outbound  # the tenant gate's outbound check, handed to each Line
         self.numbers = numbers  # a CachedDirectory in production: lookups are cheap
         self.flows = flows
         self.executions = executions
@@ -239,7 +255,7 @@ class FlowSession:
         if number is None:
             return None
         tenant = self.numbers.get(number.tenant_id)
-        return None if tenant is None else Line(number, tenant)
+        return None if tenant is None else Line(number, tenant, self.outbound)
 
     def line(self, hook: Webhook, number_field: str = "To") -> Line:
         """The tenant line a webhook is for; the signing account must own it."""
@@ -259,7 +275,7 @@ class FlowSession:
         tenant = self.numbers.get(tenant_id)
         if tenant is None:
             raise NotFound(f"tenant {tenant_id} not found")
-        return Line(line.number, tenant)
+        return Line(line.number, tenant, self.outbound)
 
     def tenant_line(self, tenant_id: str, number: str) -> Line:
         """The line for a tenant's call on ``number`` (callbacks that name the tenant)."""

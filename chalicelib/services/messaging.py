@@ -57,6 +57,9 @@ class MessagingService(WebhookService):
         message_sid = hook.require("MessageSid")
         sender = hook.require("From")
         line = self.session.line(hook)
+        refused = self.refusal(line.tenant, f"{channel_of(sender)}_in")
+        if refused is not None:
+            return self._refuse(hook, line, refused)
         tenant_id = line.tenant.tenant_id
         execution_id = conversation_id(sender, line.number.number)
         params = form_params(hook.params)
@@ -102,6 +105,24 @@ class MessagingService(WebhookService):
         self.commit_step(key, reply, stages, items)
         log.info("message %s from %s handled for tenant %s", message_sid, mask(sender),
                  tenant_id)
+        return reply
+
+    def _refuse(self, hook: Webhook, line: Line, words: str) -> str:
+        """The tenant is not active, or the medium is off (docs/tenancy.md): the matching
+        reply (none when ``words`` is empty); no flow, no thread, no task. The CRM
+        still shows the message (status ``refused``), in the same commit as the answer."""
+        from chalicelib.adapters.twilio.twiml import render_messaging
+
+        message_sid, sender = hook.require("MessageSid"), hook.require("From")
+        reply = render_messaging([Message(words)] if words else [])
+        interaction = replace(
+            self.crm.new_interaction(line.tenant.tenant_id, message_sid, sender,
+                                     line.number.number, channel_of(sender), "inbound"),
+            status="refused", summary=hook.params.get("Body", "")[:500])
+        self.commit_step(hook.idempotency_key, reply,
+                         new_interaction_stages(self.crm_stager, interaction), [])
+        log.info("message %s from %s refused for tenant %s", message_sid, mask(sender),
+                 line.tenant.tenant_id)
         return reply
 
     def expire_due(self, now: float | None = None, limit: int = 100) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, Protocol
@@ -127,7 +128,8 @@ class TenantAdmin:
     def describe(self, who: Principal) -> dict[str, Any]:
         tenant = self._tenant(who)
         profile = tenant.profile
-        return {"id": tenant.tenant_id, "name": tenant.name, "timezone": tenant.timezone,
+        return {"standing": tenant.standing().public(time.time()),  # docs/tenancy.md
+                "id": tenant.tenant_id, "name": tenant.name, "timezone": tenant.timezone,
                 "hours": profile.get("hours", {}), "holidays": profile.get("holidays", []),
                 "numbers": [{"number": n.number, "flow_id": n.flow_id,
                              "sms_flow_id": n.sms_flow_id}

@@ -75,6 +75,9 @@ class VoiceService(WebhookService):
         call_sid = hook.require("CallSid")
         caller = hook.require("From")
         line = self.session.line(hook)
+        refused = self.refusal(line.tenant, "voice_in")
+        if refused is not None:
+            return self._refuse(hook, line, call_sid, caller, refused)
         flow, revision = self.session.published_flow(line.tenant.tenant_id, line.number.flow_id)
         self.claim_before_http(flow)
         result = self.engine.start(flow, Trigger("incomingCall", form_params(hook.params)),
@@ -87,6 +90,23 @@ class VoiceService(WebhookService):
         log.info("incoming call %s from %s to tenant %s", call_sid, mask(caller),
                  line.tenant.tenant_id)
         return self._finish(hook.idempotency_key, line, call_sid, flow, result, stages, None)
+
+    def _refuse(self, hook: Webhook, line: Line, call_sid: str, caller: str,
+                words: str) -> str:
+        """The tenant is not active, or voice_in is off (docs/tenancy.md): the caller
+        hears its words, then Hangup; no flow runs, nothing is queued. The CRM still
+        shows the call (status ``refused``), in the same commit as the answer."""
+        from chalicelib.adapters.twilio.twiml import render_voice
+
+        twiml = render_voice([Say(words or APOLOGY), Hangup()], VoiceUrls(self.settings, 0))
+        interaction = replace(self.crm.new_interaction(
+            line.tenant.tenant_id, call_sid, caller, line.number.number, "voice",
+            hook.params.get("Direction", "inbound")), status="refused", summary=words[:500])
+        self.commit_step(hook.idempotency_key, twiml,
+                         new_interaction_stages(self.crm_stager, interaction), [])
+        log.info("incoming call %s from %s refused for tenant %s", call_sid, mask(caller),
+                 line.tenant.tenant_id)
+        return twiml
 
     def resume(self, hook: Webhook) -> str:
         """POST /twilio/voice/flow?w=<widget>&s=<step>: the carrier answers a widget."""

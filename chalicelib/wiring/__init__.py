@@ -16,4 +16,5 @@ from chalicelib.wiring.core import *  # noqa: F403
 from chalicelib.wiring.crm import *  # noqa: F403
 from chalicelib.wiring.operator import *  # noqa: F403
 from chalicelib.wiring.routing import *  # noqa: F403
+from chalicelib.wiring.tenancy import *  # noqa: F403
 from chalicelib.wiring.webhooks import *  # noqa: F403

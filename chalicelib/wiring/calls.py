@@ -75,7 +75,8 @@ def get_outbound_calls():  # type: ignore[no-untyped-def]
     from chalicelib.services.calls.outbound import OutboundCalls
 
     return OutboundCalls(
-        wiring.get_call_context(), wiring.get_conference_legs(), wiring.get_routing_urls()
+        wiring.get_call_context(), wiring.get_conference_legs(), wiring.get_routing_urls(),
+        outbound=wiring.get_tenant_gate().require_outbound,
     )
 
 
@@ -136,6 +137,7 @@ def get_chat_visitors():  # type: ignore[no-untyped-def]
         ),
         on_start=lambda tenant_id, conversation_id, at: wiring.get_billing().meter_chat(
             tenant_id, conversation_id, at),
+        admit=wiring.get_tenant_gate().visitor_refusal,
     )
 
 

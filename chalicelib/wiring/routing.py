@@ -71,7 +71,8 @@ def get_routing_service() -> RoutingService:
 def get_agent_desk() -> AgentDesk:
     from chalicelib.services.routing.desk import AgentDesk
 
-    return AgentDesk(wiring.get_routing_service(), wiring.get_routing_urls())
+    return AgentDesk(wiring.get_routing_service(), wiring.get_routing_urls(),
+                     may_go_available=wiring.get_tenant_gate().require_active)
 
 
 @lru_cache(maxsize=1)

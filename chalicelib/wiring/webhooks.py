@@ -72,6 +72,8 @@ def get_flow_session():  # type: ignore[no-untyped-def]
         flows=FlowRepository(settings),
         executions=ExecutionRepository(settings),
         committer=wiring.get_idempotency_repository(),
+        outbound=lambda tenant, permission: wiring.get_tenant_gate().outbound_refusal(
+            tenant, permission),
     )
 
 
@@ -150,6 +152,7 @@ def get_webhook_parts():  # type: ignore[no-untyped-def]
         effects=wiring.get_effect_applier(),
         committer=wiring.get_idempotency_repository(),
         outbox=wiring.get_outbox(),
+        gate=wiring.get_tenant_gate(),
     )
 
 
@@ -203,4 +206,6 @@ def get_conversations():  # type: ignore[no-untyped-def]
         settings.public_url,
         contacts=CrmRepository(),
         chat=lambda: wiring.get_chat_agents(),
+        outbound=lambda tenant_id, permission: wiring.get_tenant_gate().require_outbound(
+            tenant_id, permission),
     )

@@ -24,6 +24,9 @@ class FlowEnvironment:
     account_sid: str | None = None
     number: str | None = None
     business_name: str = ""
+    # The tenant gate (docs/tenancy.md): None if the tenant may send on this outbound
+    # permission ("sms_out", "whatsapp_out"), else the reason; None: no gate (the CLI).
+    outbound: Callable[[str], str | None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ so no inbound call is offered meanwhile) and a CRM interaction like an inbound c
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -32,7 +33,9 @@ RING_SECONDS = 30
 
 class OutboundCalls:
     def __init__(self, ctx: CallContext, legs: ConferenceLegs,
-                 routing_urls: RoutingUrls) -> None:
+                 routing_urls: RoutingUrls,
+                 outbound: Callable[[str, str], None] | None = None) -> None:
+        self.outbound = outbound  # the tenant gate: active, voice_out, spending cap
         self.ctx = ctx
         self.legs = legs
         self.routing_urls = routing_urls
@@ -45,6 +48,8 @@ class OutboundCalls:
         if contact_id is not None and not isinstance(contact_id, str):
             raise InvalidInput("contact_id must be a string", path="contact_id")
         tenant_id, agent_id = who.tenant_id, who.user_id
+        if self.outbound is not None:
+            self.outbound(tenant_id, "voice_out")  # 403 naming what refuses it
         store = self.ctx.routing.store
         agent = store.get_agent(tenant_id, agent_id)
         if agent is None:

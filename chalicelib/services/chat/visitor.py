@@ -54,7 +54,11 @@ class ChatVisitors:
                  limiter: Limiter, tokens: VisitorTokens, *, max_wait: float = 20.0,
                  queue: str = DEFAULT_QUEUE, clock: Callable[[], float] = time.time,
                  sleep: Callable[[float], None] = time.sleep,
-                 on_start: Callable[[str, str, float], object] | None = None) -> None:
+                 on_start: Callable[[str, str, float], object] | None = None,
+                 admit: Callable[[Tenant], None] | None = None) -> None:
+        # the tenant gate (services/tenancy): a 403 the widget shows when the business is
+        # not active or web chat is off; without it, an inactive business has no chat
+        self.admit = admit
         self.store, self.tenants, self.agents, self.router = store, tenants, agents, router
         self.on_start = on_start  # billing: one chat conversation metered per start
         self.threads, self.reader = threads, reader
@@ -67,8 +71,11 @@ class ChatVisitors:
         tenant_id = widget_tenant(widget_key)
         stored = self.tenants.widget_key(tenant_id) if tenant_id else None
         tenant = self.tenants.get(tenant_id) if tenant_id and stored else None
-        if tenant is None or not same_key(widget_key, stored) or tenant.status != "active":
+        if tenant is None or not same_key(widget_key, stored) or \
+                (self.admit is None and tenant.status != "active"):
             raise NotFound("no chat is set up for this widget key")
+        if self.admit is not None:
+            self.admit(tenant)
         return tenant
 
     def availability(self, tenant: Tenant) -> dict[str, Any]:

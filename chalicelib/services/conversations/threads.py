@@ -110,7 +110,9 @@ class ConversationService:
                  tenants: Callable[[str], Tenant | None], public_url: Callable[[str], str],
                  contacts: Contacts | None = None,
                  chat: Callable[[], Any] | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 outbound: Callable[[str, str], None] | None = None) -> None:
+        self.outbound = outbound  # the tenant gate: active, the medium's permission, cap
         self.store = store
         self.tasks = tasks
         self.sender = sender
@@ -182,6 +184,8 @@ class ConversationService:
         text = check_body(body)
         if self._is_chat(who, task_id):
             assert self.chat is not None
+            if self.outbound is not None:
+                self.outbound(who.tenant_id, "chat")
             return dict(self.chat().reply(who, task_id, {"body": text}))
         task = self._task(who, task_id)
         if task.assigned_agent != who.user_id:
@@ -189,6 +193,9 @@ class ConversationService:
         if not task.is_active:
             raise NotFound(f"task {task_id} is over; its conversation is closed")
         thread = self._thread(task)
+        if self.outbound is not None:  # sms_out, whatsapp_out or chat, by the thread
+            self.outbound(task.tenant_id, {"whatsapp": "whatsapp_out", "chat": "chat"}.get(
+                thread.channel, "sms_out"))
         tenant = self.tenants(task.tenant_id)
         if tenant is None:
             raise NotFound(f"tenant {task.tenant_id} not found")

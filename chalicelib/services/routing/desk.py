@@ -8,6 +8,7 @@ are rescinded in the same transaction.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from chalicelib.domain.errors import Conflict, HotlineError, InvalidInput, NotFound, Unavailable
@@ -39,7 +40,9 @@ class Offer:
 
 class AgentDesk:
     def __init__(self, routing: RoutingService, urls: RoutingUrls, *,
-                 dial_timeout: int = 30) -> None:
+                 dial_timeout: int = 30,
+                 may_go_available: Callable[[str], None] | None = None) -> None:
+        self.may_go_available = may_go_available  # the tenant gate (services/tenancy)
         self.routing = routing
         self.store = routing.store
         self.urls = urls
@@ -57,6 +60,8 @@ class AgentDesk:
         if activity not in choices:
             raise InvalidInput(f"activity must be one of {', '.join(choices)}", path="activity")
         wanted = Activity(activity)
+        if wanted is Activity.AVAILABLE and self.may_go_available is not None:
+            self.may_go_available(tenant_id)  # 403 tenant_inactive once not active
         now = self.routing.clock()
 
         left: list[Agent] = []  # the agent as it was, when this changed its activity

@@ -33,6 +33,11 @@ def _send(state: State, run: Run) -> bool:
     if not to or not (body.strip() or media):
         run.warnings.append(f"widget '{state.name}': no recipient or nothing to send")
         return False
+    refused = _refused(to, run)
+    if refused is not None:
+        run.warnings.append(f"widget '{state.name}': not sent: {refused}")
+        run.set_widget(state.name, {"to": to, "body": body, "error": refused})
+        return False
     if run.can_reply and to == run.context.contact_address:
         run.verbs.append(Message(body=body, to=None, from_=None, media_urls=media))
     else:
@@ -40,6 +45,13 @@ def _send(state: State, run: Run) -> bool:
                                        body=body, media_urls=media))
     run.set_widget(state.name, {"to": to, "from": from_, "body": body})
     return True
+
+
+def _refused(to: str, run: Run) -> str | None:
+    """The operator's media permissions and the spending cap (the service logs it)."""
+    if run.env.outbound is None:
+        return None
+    return run.env.outbound("whatsapp_out" if to.startswith("whatsapp:") else "sms_out")
 
 
 def _send_message(state: State, run: Run) -> Outcome:

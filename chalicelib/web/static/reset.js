@@ -1,0 +1,78 @@
+// Password reset, both steps: ask for a link by email; then, opened from the mailed link
+// (reset#token=…), choose a new password. The token stays in the URL's fragment, which
+// browsers never send to a server or in a Referer.
+import { api, clearSession } from "./api.js";
+import { clearErrors, showError, values, whileBusy } from "./forms.js";
+
+function tokenFromLink() {
+  const hash = new URLSearchParams(window.location.hash.replace(/^#/, ""));
+  return hash.get("token") || "";
+}
+
+async function ask(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const done = document.getElementById("ask-done");
+  done.textContent = "";
+  clearErrors(form);
+  const { email } = values(form);
+  if (!email || !email.includes("@")) {
+    showError(form, { path: "email", message: "Enter the email you log in with." });
+    return;
+  }
+  try {
+    await whileBusy(form.querySelector("button[type=submit]"), "Sending…",
+      () => api("POST", "api/auth/password-reset", { email }, { auth: false }));
+    // The same words whether or not the address has an account: Hotline never says.
+    done.textContent = `If ${email} has a Hotline account, a reset link is on its way. Check your inbox (and spam) in a minute.`;
+    form.reset();
+  } catch (error) {
+    showError(form, error);
+  }
+}
+
+async function choose(event) {
+  event.preventDefault();
+  const form = event.currentTarget;
+  clearErrors(form);
+  const { token, password, again } = values(form);
+  if (password !== again) {
+    showError(form, { path: "again", message: "The two passwords differ." });
+    return;
+  }
+  try {
+    await whileBusy(form.querySelector("button[type=submit]"), "Saving…",
+      () => api("POST", "api/auth/password-reset/confirm", { token, password }, { auth: false }));
+    clearSession();
+    history.replaceState(null, "", window.location.pathname); // the used token leaves the URL
+    form.hidden = true;
+    const done = document.getElementById("set-done");
+    done.replaceChildren("Your password is changed. ", Object.assign(document.createElement("a"), { href: "login", textContent: "Log in with it" }), ".");
+  } catch (error) {
+    if (error.path === "token") {
+      showError(form, { message: `${error.message}` });
+      offerNewLink();
+      return;
+    }
+    showError(form, error);
+  }
+}
+
+function offerNewLink() {
+  document.getElementById("ask-step").hidden = false;
+  document.getElementById("ask-email").focus();
+}
+
+function start() {
+  const token = tokenFromLink();
+  document.getElementById("ask-form").addEventListener("submit", ask);
+  document.getElementById("set-form").addEventListener("submit", choose);
+  if (token) {
+    document.getElementById("ask-step").hidden = true;
+    document.getElementById("set-step").hidden = false;
+    document.getElementById("set-token").value = token;
+    document.getElementById("set-password").focus();
+  }
+}
+
+start();

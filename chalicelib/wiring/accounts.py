@@ -1,0 +1,45 @@
+"""Accounts: password reset by mail, and owners managing their users (docs/accounts.md)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from chalicelib import wiring
+
+if TYPE_CHECKING:
+    from chalicelib.services.accounts import UserAccounts
+    from chalicelib.services.password_reset import PasswordReset
+
+__all__ = ["get_mailer", "get_password_reset", "get_user_accounts"]
+
+
+@lru_cache(maxsize=1)
+def get_mailer():  # type: ignore[no-untyped-def]
+    """The log mailer (docs/accounts.md says how SES would take its place)."""
+    from chalicelib.adapters.mail import LogMailer
+
+    return LogMailer(wiring.bound_settings().mail_from)
+
+
+@lru_cache(maxsize=1)
+def get_password_reset() -> PasswordReset:
+    from chalicelib.adapters.dynamo.rate_limiter import DynamoRateLimiter
+    from chalicelib.adapters.security import PasswordHasher
+    from chalicelib.services.password_reset import PasswordReset
+
+    settings = wiring.bound_settings()
+    return PasswordReset(wiring.get_tenant_repository(), PasswordHasher(), wiring.get_mailer(),
+                         DynamoRateLimiter(),
+                         link=lambda token: settings.public_url("/reset") + "#token=" + token)
+
+
+@lru_cache(maxsize=1)
+def get_user_accounts() -> UserAccounts:
+    from chalicelib.services.accounts import UserAccounts
+
+    def go_offline(tenant_id: str, user_id: str) -> None:
+        wiring.get_agent_desk().set_activity(tenant_id, user_id, "offline")
+
+    return UserAccounts(wiring.get_tenant_repository(), wiring.get_password_reset(),
+                        go_offline)
