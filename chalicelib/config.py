@@ -167,6 +167,8 @@ class Settings:
     # SSRF guard: flows may reach loopback (a test server on 127.0.0.1) only when a local
     # run turns this on; private, link-local and metadata addresses stay blocked anyway.
     allow_loopback_http: bool
+    # The sender of the mail Hotline sends (password reset links; docs/accounts.md).
+    mail_from: str = "Hotline <no-reply@hotline.invalid>"
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None,
@@ -195,6 +197,7 @@ class Settings:
             http_timeout_seconds=env.number("HOTLINE_HTTP_TIMEOUT", 4.0),
             allow_loopback_http=_flag(env.text("HOTLINE_ALLOW_LOOPBACK_HTTP", "0"),
                                       "HOTLINE_ALLOW_LOOPBACK_HTTP"),
+            mail_from=env.text("HOTLINE_MAIL_FROM", "Hotline <no-reply@hotline.invalid>"),
         )
 
     @property

@@ -36,17 +36,24 @@ class TokenSigner:
         self._secret = secret
         self._ttl = ttl_seconds
 
-    def issue(self, principal: Principal, now: float | None = None) -> str:
+    def issue(self, principal: Principal, now: float | None = None,
+              token_version: int = 0) -> str:
+        """A session for ``principal``; ``tv`` is the user's token version when issued."""
         import jwt
 
         issued = int(time.time() if now is None else now)
         claims: dict[str, Any] = {
             "iss": self.ISSUER, "sub": principal.user_id, "tid": principal.tenant_id,
             "role": principal.role.value, "iat": issued, "exp": issued + self._ttl,
+            "tv": int(token_version),
         }
         return str(jwt.encode(claims, self._secret, algorithm="HS256"))
 
     def verify(self, token: str) -> Principal:
+        return self.verify_session(token)[0]
+
+    def verify_session(self, token: str) -> tuple[Principal, int]:
+        """The principal and the token version (0 for sessions issued before versions)."""
         import jwt
 
         try:
@@ -60,4 +67,8 @@ class TokenSigner:
             role = Role(claims["role"])
         except ValueError as exc:
             raise Unauthorized("invalid session token") from exc
-        return Principal(tenant_id=str(claims["tid"]), user_id=str(claims["sub"]), role=role)
+        version = claims.get("tv", 0)
+        if not isinstance(version, int) or isinstance(version, bool):
+            raise Unauthorized("invalid session token")
+        return (Principal(tenant_id=str(claims["tid"]), user_id=str(claims["sub"]), role=role),
+                version)

@@ -84,10 +84,16 @@ class User:
     password_hash: str = field(repr=False)
     mobile: str | None = None
     created_at: float = 0.0
+    # Accounts (docs/accounts.md): a deactivated user can neither log in nor use a session;
+    # every session carries the token version it was issued under (JWT claim "tv"), and
+    # bumping the version ends every older session at once.
+    active: bool = True
+    token_version: int = 0
 
     def public(self) -> dict[str, object]:
         return {"id": self.user_id, "tenant_id": self.tenant_id, "email": self.email,
-                "name": self.name, "role": self.role.value, "mobile": self.mobile}
+                "name": self.name, "role": self.role.value, "mobile": self.mobile,
+                "active": self.active}
 
 
 @dataclass(frozen=True)

@@ -76,3 +76,43 @@ def add_user() -> Any:
 
     request = bp.current_request
     return get_tenant_admin().add_user(principal(request), json_body(request))
+
+
+# --- managing users (services/accounts.py; docs/accounts.md) ---------------------------
+USER_EDIT = obj({"name": NAME, "role": choice("agent", "supervisor", "admin", "owner"),
+                 "mobile": text(32, 0, nullable=True)}, closed=True)
+
+
+def _accounts() -> Any:
+    from chalicelib.wiring import get_user_accounts
+
+    return get_user_accounts()
+
+
+@bp.route("/api/users/{user_id}", methods=["PATCH"])
+@api("Edit a user's name, role or mobile (owners; admins except on owners)", body=USER_EDIT,
+     tag="tenant")
+def edit_user(user_id: str) -> Any:
+    request = bp.current_request
+    return _accounts().edit(principal(request), user_id, json_body(request))
+
+
+@bp.route("/api/users/{user_id}/deactivate", methods=["POST"])
+@api("Deactivate a user: sessions end at once, no login, presence offline", tag="tenant")
+def deactivate_user(user_id: str) -> Any:
+    return _accounts().deactivate(principal(bp.current_request), user_id)
+
+
+@bp.route("/api/users/{user_id}/reactivate", methods=["POST"])
+@api("Reactivate a user: they may log in again", tag="tenant")
+def reactivate_user(user_id: str) -> Any:
+    return _accounts().reactivate(principal(bp.current_request), user_id)
+
+
+@bp.route("/api/users/{user_id}/password-reset", methods=["POST"])
+@api("Mail a user a password reset link", tag="tenant")
+def send_reset_link(user_id: str) -> Any:
+    from chalicelib.routes.auth_api import accepted
+
+    _accounts().send_reset(principal(bp.current_request), user_id)
+    return accepted()

@@ -10,7 +10,8 @@ from chalicelib.domain.identity import Principal, User
 
 class UserStore(Protocol):
     def user_by_email(self, email: str) -> User | None: ...
-    def get_user(self, tenant_id: str, user_id: str) -> User | None: ...
+    def get_user(self, tenant_id: str, user_id: str,
+                 consistent: bool = False) -> User | None: ...
 
 
 class Hasher(Protocol):
@@ -19,8 +20,9 @@ class Hasher(Protocol):
 
 
 class Signer(Protocol):
-    def issue(self, principal: Principal) -> str: ...
-    def verify(self, token: str) -> Principal: ...
+    def issue(self, principal: Principal, now: float | None = None,
+              token_version: int = 0) -> str: ...
+    def verify_session(self, token: str) -> tuple[Principal, int]: ...
 
 
 class Limiter(Protocol):
@@ -57,11 +59,26 @@ class AuthService:
         stored = user.password_hash if user else _DUMMY_HASH
         if not self.hasher.verify(stored, password) or user is None:
             raise Unauthorized("wrong email or password")
+        if not user.active:
+            raise Unauthorized("this account is deactivated; ask your business's owner")
         principal = Principal(tenant_id=user.tenant_id, user_id=user.user_id, role=user.role)
-        return {"token": self.signer.issue(principal), "user": user.public()}
+        return {"token": self.signer.issue(principal, token_version=user.token_version),
+                "user": user.public()}
 
     def authenticate(self, token: str) -> Principal:
-        return self.signer.verify(token)
+        """A verified session whose user still exists, is active and has not had its
+        sessions ended since (token version). One consistent GetItem per request, so a
+        deactivation or a password reset takes effect on the very next request; the role
+        is the stored one, so a role change does too."""
+        claimed, version = self.signer.verify_session(token)
+        user = self.users.get_user(claimed.tenant_id, claimed.user_id, consistent=True)
+        if user is None:
+            raise Unauthorized("your user no longer exists")
+        if not user.active:
+            raise Unauthorized("your account has been deactivated")
+        if version != user.token_version:
+            raise Unauthorized("your session has ended; log in again")
+        return Principal(tenant_id=user.tenant_id, user_id=user.user_id, role=user.role)
 
     def me(self, principal: Principal) -> User:
         user = self.users.get_user(principal.tenant_id, principal.user_id)

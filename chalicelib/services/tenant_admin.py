@@ -13,6 +13,7 @@ from chalicelib.domain.flows.hours import DAYS, HoursInvalid, zone
 from chalicelib.domain.identity import PhoneNumber, Principal, Role, Tenant, User
 from chalicelib.domain.opening_hours import day_spans, hhmm
 from chalicelib.domain.tenancy import DEFAULT_MESSAGES
+from chalicelib.services.accounts import desk_view
 from chalicelib.services.onboarding import Onboarding
 
 SIGNUPS_PER_SOURCE = 5
@@ -128,6 +129,8 @@ class TenantAdmin:
     def describe(self, who: Principal) -> dict[str, Any]:
         tenant = self._tenant(who)
         profile = tenant.profile
+        if who.role is Role.AGENT:  # only what the desk needs (services/accounts.py)
+            return desk_view(tenant, _dispositions(profile))
         return {"standing": tenant.standing().public(time.time()),  # docs/tenancy.md
                 "id": tenant.tenant_id, "name": tenant.name, "timezone": tenant.timezone,
                 "hours": profile.get("hours", {}), "holidays": profile.get("holidays", []),

@@ -10,6 +10,7 @@ The getters live in modules by capability (``core``, ``webhooks``, ``routing``, 
 
 from __future__ import annotations
 
+from chalicelib.wiring.accounts import *  # noqa: F403
 from chalicelib.wiring.billing import *  # noqa: F403
 from chalicelib.wiring.calls import *  # noqa: F403
 from chalicelib.wiring.core import *  # noqa: F403

@@ -31,6 +31,8 @@ from chalicelib.domain.tenancy import ALL_ON, DEFAULT_RELEASE_GRACE_DAYS
 # A transaction that meets another on the same email claim is cancelled
 # (TransactionConflict); on retry the claim's condition says who won.
 TRANSACTION_ATTEMPTS = 3
+# A user stored before accounts could be deactivated has no ``active``: active.
+_ACTIVE = UserModel.active.does_not_exist() | (UserModel.active == True)  # noqa: E712
 # The operator's terms ``update_terms`` writes, and its "no condition on permissions".
 TERM_FIELDS = ("status", "valid_until", "permissions", "plan", "spending_cap",
                "release_grace_days", "seats")
@@ -63,7 +65,8 @@ def _tenant(m: TenantModel) -> Tenant:
 def _user(m: UserModel) -> User:
     return User(tenant_id=m.tenant_id, user_id=m.user_id, email=m.email, name=m.name,
                 role=Role(m.role), password_hash=m.password_hash, mobile=m.mobile,
-                created_at=float(m.created_at))
+                created_at=float(m.created_at), active=m.active is not False,
+                token_version=int(m.token_version or 0))
 
 
 def _number(m: PhoneNumberModel) -> PhoneNumber:
@@ -294,15 +297,64 @@ class TenantRepository:
         return None
 
     @dynamo_call("get user")
-    def get_user(self, tenant_id: str, user_id: str) -> User | None:
+    def get_user(self, tenant_id: str, user_id: str, consistent: bool = False) -> User | None:
         try:
-            return _user(UserModel.get(tenant_id, user_id))
+            return _user(UserModel.get(tenant_id, user_id, consistent_read=consistent))
         except UserModel.DoesNotExist:
             return None
 
     @dynamo_call("list users")
     def list_users(self, tenant_id: str) -> list[User]:
         return [_user(m) for m in UserModel.query(tenant_id)]
+
+    # --- accounts (services/accounts.py, services/password_reset.py) -------------------
+    def update_user(self, tenant_id: str, user_id: str, changes: Mapping[str, object], *,
+                    active: bool | None = None, keep_owner: str | None = None) -> None:
+        """Change only the fields given (name, role, mobile: None removes it) and, when
+        ``active`` is given, (de)activate; deactivating bumps the token version so every
+        session ends. ``keep_owner`` names another owner who must still be an active owner
+        when this commits: one transaction, so two owners demoting or deactivating each
+        other at once cannot leave the business with none."""
+        actions: list[Action] = []
+        for name, value in changes.items():
+            attribute = getattr(UserModel, name)
+            actions.append(attribute.remove() if value is None else attribute.set(value))
+        if active is not None:
+            actions.append(UserModel.active.set(active))
+            if not active:
+                actions.append(UserModel.token_version.add(1))
+        if not actions:
+            return
+        exists = UserModel.user_id.exists()
+        with translated("update user"):
+            if keep_owner is None:
+                UserModel(tenant_id, user_id).update(actions=actions, condition=exists)
+                return
+            with TransactWrite(connection=connection(self._settings)) as tx:
+                tx.update(UserModel(tenant_id, user_id), actions=actions, condition=exists)
+                tx.condition_check(UserModel, tenant_id, keep_owner,
+                                   condition=(UserModel.role == Role.OWNER.value) & _ACTIVE)
+
+    @dynamo_call("start password reset")
+    def start_reset(self, tenant_id: str, user_id: str, token_hash: str,
+                    expires_at: float) -> None:
+        """Keep the hash of the one live reset token (a newer request replaces it)."""
+        UserModel(tenant_id, user_id).update(
+            actions=[UserModel.reset_hash.set(token_hash),
+                     UserModel.reset_expires_at.set(expires_at)],
+            condition=UserModel.user_id.exists())
+
+    @dynamo_call("use password reset")
+    def consume_reset(self, tenant_id: str, user_id: str, token_hash: str, now: float,
+                      password_hash: str) -> None:
+        """Set the password if the token is the live one and unexpired, consuming it and
+        ending every session, in one conditional UpdateItem (a second use is a Conflict)."""
+        live = ((UserModel.reset_hash == token_hash) & (UserModel.reset_expires_at > now))
+        UserModel(tenant_id, user_id).update(
+            actions=[UserModel.password_hash.set(password_hash),
+                     UserModel.reset_hash.remove(), UserModel.reset_expires_at.remove(),
+                     UserModel.token_version.add(1)],
+            condition=live & _ACTIVE)
 
     # --- numbers --------------------------------------------------------------------
     @dynamo_call("get number")

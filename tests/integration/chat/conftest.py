@@ -13,10 +13,11 @@ import pytest
 from chalice.test import Client
 
 from chalicelib.adapters.dynamo.tenant_repository import TenantRepository
-from chalicelib.adapters.security import PasswordHasher, TokenSigner
+from chalicelib.adapters.security import PasswordHasher
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Principal, Role, Tenant, User
 from tests.integration.conftest import ALWAYS_OPEN
+from tests.integration.sessions import session_token
 
 
 @dataclass
@@ -55,8 +56,7 @@ class Business:
         return self.tenant.tenant_id
 
     def session(self, user_id: str, role: Role = Role.AGENT) -> str:
-        return TokenSigner(self.settings.jwt_secret, 3600).issue(
-            Principal(self.tenant_id, user_id, role))
+        return session_token(self.settings, Principal(self.tenant_id, user_id, role))
 
     def add_agent(self, user_id: str, name: str, available: bool = True) -> str:
         from chalicelib.wiring import get_agent_desk, get_routing_admin

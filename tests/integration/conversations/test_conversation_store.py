@@ -158,10 +158,9 @@ def test_the_signed_status_callback_moves_a_reply_on(client, line, store):
 
 
 def test_the_tenant_lists_its_dispositions(client, line, settings):
-    from chalicelib.adapters.security import TokenSigner
+    from tests.integration.sessions import session_token
 
-    token = TokenSigner(settings.jwt_secret, settings.jwt_ttl_seconds).issue(
-        Principal(line.tenant.tenant_id, "u_admin", Role.ADMIN))
+    token = session_token(settings, Principal(line.tenant.tenant_id, "u_admin", Role.ADMIN))
     answer = client.http.get("/api/tenant", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200
     assert json.loads(answer.body)["dispositions"] == [
@@ -169,10 +168,9 @@ def test_the_tenant_lists_its_dispositions(client, line, settings):
 
 
 def test_an_admin_sets_the_tenants_dispositions(client, line, settings):
-    from chalicelib.adapters.security import TokenSigner
+    from tests.integration.sessions import session_token
 
-    token = TokenSigner(settings.jwt_secret, settings.jwt_ttl_seconds).issue(
-        Principal(line.tenant.tenant_id, "u_admin", Role.ADMIN))
+    token = session_token(settings, Principal(line.tenant.tenant_id, "u_admin", Role.ADMIN))
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     # when an admin sets their own list (with a duplicate and padding)
     answer = client.http.put("/api/tenant", headers=headers, body=json.dumps(

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from chalice.test import Client
 
-from chalicelib.adapters.security import TokenSigner
 from chalicelib.config import Settings
 from chalicelib.domain.identity import Principal, Role
+from tests.integration.sessions import session_token
 
 
 @dataclass
@@ -42,7 +42,7 @@ class Api:
 def session_for(settings: Settings, client: Client) -> Callable[[str, Role], Api]:
     def make(tenant_id: str, role: Role = Role.ADMIN) -> Api:
         who = Principal(tenant_id, "u_" + uuid.uuid4().hex[:8], role)
-        return Api(client, TokenSigner(settings.jwt_secret, 3600).issue(who), who)
+        return Api(client, session_token(settings, who), who)
 
     return make
 

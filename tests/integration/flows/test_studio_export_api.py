@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.adapters.security import TokenSigner
 from chalicelib.domain.identity import Principal, Role
 from tests.integration.conftest import ROOT
+from tests.integration.sessions import session_token
 
 AUTODIALER = json.loads((ROOT / "tests" / "fixtures" / "studio-flows" / "real" /
                          "autodialer.json").read_text())
@@ -30,8 +30,7 @@ def _subset(issue):
 
 def test_validate_and_publish_answer_the_metadata_warnings_and_publish(client, settings,
                                                                       tenant_id):
-    token = TokenSigner(settings.jwt_secret, 600).issue(Principal(tenant_id, "u_1",
-                                                                  Role.OWNER))
+    token = session_token(settings, Principal(tenant_id, "u_1", Role.OWNER), 600)
     status, created = _call(client, "post", "/api/flows", token)
     assert status == 200 and [_subset(i) for i in created["issues"]] == [WARNING]
 

@@ -7,15 +7,15 @@ import uuid
 
 import pytest
 
-from chalicelib.adapters.security import TokenSigner
 from chalicelib.domain.identity import Principal, Role
 from tests.integration.conftest import ROOT
+from tests.integration.sessions import session_token
 
 IVR = json.loads((ROOT / "flows" / "voice-ivr.json").read_text())
 
 
 def _token(settings, tenant_id, role=Role.OWNER):
-    return TokenSigner(settings.jwt_secret, 600).issue(Principal(tenant_id, "u_1", role))
+    return session_token(settings, Principal(tenant_id, f"u_{role.value}", role), 600)
 
 
 def _call(client, method, path, token, body=None):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BooleanAttribute,
     JSONAttribute,
     ListAttribute,
     NumberAttribute,
@@ -72,6 +73,11 @@ class UserModel(HotlineModel):
     password_hash = UnicodeAttribute()
     mobile = UnicodeAttribute(null=True)
     created_at = NumberAttribute()
+    # Accounts (services/accounts.py, services/password_reset.py); absent means active, 0.
+    active = BooleanAttribute(null=True)
+    token_version = NumberAttribute(null=True)
+    reset_hash = UnicodeAttribute(null=True)  # SHA-256 of the one live reset token
+    reset_expires_at = NumberAttribute(null=True)
     by_email = UserByEmail()
 
 
