@@ -15,6 +15,7 @@ from chalicelib.routes import (
     conversations_api,
     crm_api,
     flows_api,
+    integrations_api,
     openapi,
     operator_api,
     pages,
@@ -54,3 +55,4 @@ app.register_blueprint(conversations_api.bp)
 app.register_blueprint(twilio_voicemail.bp)
 app.register_blueprint(operator_api.bp)
 app.register_blueprint(billing_api.bp)
+app.register_blueprint(integrations_api.bp)

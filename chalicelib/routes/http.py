@@ -188,7 +188,12 @@ def authenticated(request: Request) -> Principal:
     """Who sent the request, whatever their role: a verified session token."""
     from chalicelib.wiring import get_auth_service
 
-    return get_auth_service().authenticate(bearer_token(request))
+    token = bearer_token(request)
+    if token.startswith("hk_"):  # an API key (services/integrations/keys.py)
+        from chalicelib.wiring import get_api_keys
+
+        return get_api_keys().authenticate(token)
+    return get_auth_service().authenticate(token)
 
 
 def principal(request: Request) -> Principal:

@@ -71,9 +71,11 @@ def contact_view(contact: Contact) -> dict[str, Any]:
 
 
 class ContactsService:
-    def __init__(self, store: ContactsStore, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, store: ContactsStore, clock: Callable[[], float] = time.time,
+                 on_created: Callable[[Contact], None] | None = None) -> None:
         self.store = store
         self.clock = clock
+        self.on_created = on_created  # contact.created (services/integrations/events.py)
 
     # --- the tenant's settings --------------------------------------------------------
     def settings(self, tenant_id: str) -> tuple[list[FieldDef], str]:
@@ -120,7 +122,10 @@ class ContactsService:
         if existing is not None:
             raise Conflict(f"{phone} is already contact {existing.merged_into or contact_id}")
         blank = Contact(tenant_id=tenant_id, contact_id=contact_id, phone=phone)
-        return self._apply(blank, {k: v for k, v in body.items() if k != "phone"})
+        created = self._apply(blank, {k: v for k, v in body.items() if k != "phone"})
+        if self.on_created is not None:
+            self.on_created(created)
+        return created
 
     def update(self, tenant_id: str, contact_id: str, body: dict[str, Any]) -> Contact:
         if not body:

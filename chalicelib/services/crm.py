@@ -39,26 +39,44 @@ class MetricsSink(Protocol):
                    end: float) -> bool: ...
 
 
+class CrmEventSink(Protocol):
+    """Outgoing webhooks (services/integrations/events.py): never raises."""
+
+    def interaction_changed(self, interaction: Interaction) -> None: ...
+    def contact_seen(self, interaction: Interaction) -> None: ...
+
+
 class CrmService:
     def __init__(self, store: CrmStore, clock: Callable[[], float] = time.time,
-                 metrics: MetricsSink | None = None) -> None:
+                 metrics: MetricsSink | None = None,
+                 events: CrmEventSink | None = None) -> None:
         self.store = store
         self.clock = clock
         self.metrics = metrics
+        self.events = events
 
     # --- metrics (REPORTS) ----------------------------------------------------------
     def _settled(self, tenant_id: str, interaction: Interaction) -> Interaction:
         if self.metrics is not None:
             self.metrics.settle(tenant_id, interaction)
+        if self.events is not None:
+            self.events.interaction_changed(interaction)
         return interaction
+
+    def contact_seen(self, interaction: Interaction) -> None:
+        """A webhook recorded a new interaction and touched its contact (contact.created)."""
+        if self.events is not None:
+            self.events.contact_seen(interaction)
 
     def settle(self, tenant_id: str, interaction_id: str) -> bool:
         """Count the interaction in the reports if it has finished (once, however often
         this runs): after the carrier's final status, which is written in a transaction."""
-        if self.metrics is None:
+        if self.metrics is None and self.events is None:
             return False
-        return self.metrics.settle(tenant_id, self.store.get_interaction(tenant_id,
-                                                                         interaction_id))
+        interaction = self.store.get_interaction(tenant_id, interaction_id)
+        if self.events is not None and interaction is not None:
+            self.events.interaction_changed(interaction)
+        return self.metrics.settle(tenant_id, interaction) if self.metrics else False
 
     def record_agent_time(self, tenant_id: str, agent_id: str, activity: str, start: float,
                           end: float) -> None:
@@ -123,6 +141,7 @@ class CrmService:
                                            business_number, channel, direction)
         if self.store.create_interaction(interaction):
             self.store.touch_contact(tenant_id, interaction.contact_phone, interaction.started_at)
+            self.contact_seen(interaction)
         return interaction
 
     def record_queued(self, tenant_id: str, interaction_id: str, queue: str,

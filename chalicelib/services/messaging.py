@@ -103,6 +103,7 @@ class MessagingService(WebhookService):
         items = [*queued, *self.effects.plan(key, line.tenant, message_sid,
                                              [*expired, *result.effects])]
         self.commit_step(key, reply, stages, items)
+        self.crm.contact_seen(interaction)  # contact.created (services/integrations)
         log.info("message %s from %s handled for tenant %s", message_sid, mask(sender),
                  tenant_id)
         return reply

@@ -89,7 +89,9 @@ class VoiceService(WebhookService):
         stages = new_interaction_stages(self.crm_stager, interaction)
         log.info("incoming call %s from %s to tenant %s", call_sid, mask(caller),
                  line.tenant.tenant_id)
-        return self._finish(hook.idempotency_key, line, call_sid, flow, result, stages, None)
+        answer = self._finish(hook.idempotency_key, line, call_sid, flow, result, stages, None)
+        self.crm.contact_seen(interaction)  # contact.created (services/integrations)
+        return answer
 
     def _refuse(self, hook: Webhook, line: Line, call_sid: str, caller: str,
                 words: str) -> str:

@@ -15,6 +15,7 @@ from chalicelib.wiring.billing import *  # noqa: F403
 from chalicelib.wiring.calls import *  # noqa: F403
 from chalicelib.wiring.core import *  # noqa: F403
 from chalicelib.wiring.crm import *  # noqa: F403
+from chalicelib.wiring.integrations import *  # noqa: F403
 from chalicelib.wiring.operator import *  # noqa: F403
 from chalicelib.wiring.routing import *  # noqa: F403
 from chalicelib.wiring.tenancy import *  # noqa: F403

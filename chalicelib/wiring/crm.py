@@ -33,7 +33,8 @@ def get_crm_service() -> CrmService:
     from chalicelib.services.crm import CrmService
 
     wiring.bound_settings()
-    return CrmService(CrmRepository(), metrics=wiring.get_metrics_recorder())
+    return CrmService(CrmRepository(), metrics=wiring.get_metrics_recorder(),
+                      events=wiring.get_crm_events())
 
 
 @lru_cache(maxsize=1)
@@ -101,7 +102,8 @@ def get_contacts_repository() -> ContactsRepository:
 def get_contacts_service() -> ContactsService:
     from chalicelib.services.contacts import ContactsService
 
-    return ContactsService(wiring.get_contacts_repository())
+    return ContactsService(wiring.get_contacts_repository(),
+                           on_created=lambda c: wiring.get_crm_events().contact_created(c))
 
 
 @lru_cache(maxsize=1)

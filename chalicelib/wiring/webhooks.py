@@ -135,6 +135,7 @@ def run_outbox_sweep(now: float | None = None):  # type: ignore[no-untyped-def]
     """The outbox's sweep, with every service that registers an effect kind built."""
     wiring.get_voice_service()
     wiring.get_messaging_service()
+    wiring.get_event_publisher()  # outgoing webhooks' deliveries (services/integrations)
     return wiring.get_outbox().sweep(now)
 
 

@@ -6,6 +6,7 @@ from chalicelib.adapters.dynamo.models import (  # noqa: F401
     crm,
     flows,
     idempotency,
+    integrations,
     limits,
     metrics,
     outbox,
