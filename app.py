@@ -18,6 +18,7 @@ from chalicelib.routes import (
     integrations_api,
     openapi,
     operator_api,
+    operator_numbers_api,
     pages,
     reports_api,
     routing_admin_api,
@@ -25,6 +26,7 @@ from chalicelib.routes import (
     tenant_api,
     twilio_conference,
     twilio_messaging,
+    twilio_shared,
     twilio_voice,
     twilio_voicemail,
     voice_api,
@@ -54,5 +56,7 @@ app.register_blueprint(chat_public.bp)
 app.register_blueprint(conversations_api.bp)
 app.register_blueprint(twilio_voicemail.bp)
 app.register_blueprint(operator_api.bp)
+app.register_blueprint(operator_numbers_api.bp)
+app.register_blueprint(twilio_shared.bp)
 app.register_blueprint(billing_api.bp)
 app.register_blueprint(integrations_api.bp)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from chalicelib.domain.errors import Forbidden
+from chalicelib.domain.shared_numbers import SharedLine
 from chalicelib.domain.tenancy import ALL_ON, DEFAULT_RELEASE_GRACE_DAYS, Standing
 
 # The operator's own users live under this reserved tenant id; no business can have it.
@@ -104,3 +105,11 @@ class PhoneNumber:
     sms_flow_id: str | None = None
     shared_tenants: tuple[str, ...] = ()
     friendly_name: str | None = None
+    # A shared number (domain/shared_numbers.py): the businesses behind its menu, each with
+    # its key and own number, and the greeting; empty for an ordinary number.
+    shared_menu: tuple[SharedLine, ...] = ()
+    greeting: str | None = None
+
+    @property
+    def is_shared(self) -> bool:
+        return bool(self.shared_menu)

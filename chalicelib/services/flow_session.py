@@ -176,6 +176,8 @@ class WebhookService:
         sender = hook.params.get("From", "")
         try:
             line = self.session.line(hook)
+            if line.number.is_shared and hook.params.get("CallSid"):
+                return  # a shared number's menu: its owner records nothing of the call
             channel = "voice" if hook.params.get("CallSid") else channel_of(sender)
             interaction = replace(self.crm.new_interaction(
                 line.tenant.tenant_id, sid, sender, line.number.number, channel,
@@ -203,16 +205,12 @@ class WebhookService:
 @dataclass(frozen=True)
 class Line:
     """A dialled or texted number and the tenant serving this call on it: the number's
-    owner, or (on a shared number) the business the caller chose."""
+    owner."""
 
     number: PhoneNumber
     tenant: Tenant
     # (tenant, outbound permission) -> None or why not: the tenant gate, for send-message
     outbound: Callable[[Tenant, str], str | None] | None = field(default=None, compare=False)
-
-    @property
-    def handed_off(self) -> bool:
-        return self.tenant.tenant_id != self.number.tenant_id
 
     def environment(self) -> FlowEnvironment:
         profile = self.tenant.profile
@@ -266,23 +264,16 @@ class FlowSession:
             raise Forbidden("the number belongs to another account")
         return line
 
-    def served_by(self, line: Line, tenant_id: str) -> Line:
-        """The same number, serving one of the businesses behind it (a shared number)."""
-        if tenant_id == line.tenant.tenant_id:
-            return line
-        if tenant_id not in line.number.shared_tenants:
-            raise NotFound(f"tenant {tenant_id} is not behind this number")
-        tenant = self.numbers.get(tenant_id)
-        if tenant is None:
-            raise NotFound(f"tenant {tenant_id} not found")
-        return Line(line.number, tenant, self.outbound)
-
     def tenant_line(self, tenant_id: str, number: str) -> Line:
-        """The line for a tenant's call on ``number`` (callbacks that name the tenant)."""
+        """The line for a tenant's call on ``number`` (callbacks that name the tenant). A
+        call is always served by the number's owner: a shared number forwards its callers
+        to each business's own number (docs/shared-numbers.md)."""
         line = self._line_for(number)
         if line is None:
             raise NotInService("that number is not in service")
-        return self.served_by(line, tenant_id)
+        if tenant_id != line.tenant.tenant_id:
+            raise NotFound(f"tenant {tenant_id} does not serve this number")
+        return line
 
     def published_flow(self, tenant_id: str, flow_id: str | None) -> tuple[Flow, int]:
         if not flow_id:

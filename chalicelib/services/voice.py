@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 from chalicelib.config import Settings
 from chalicelib.domain.errors import Conflict, InvalidInput, NotFound
-from chalicelib.domain.flows.verbs import Enqueue, HandOffToTenant, Hangup, Say
+from chalicelib.domain.flows.verbs import Enqueue, HandOffToTenant, Hangup, Redirect, Say
+from chalicelib.domain.identity import PhoneNumber
 from chalicelib.domain.outbox import OutboxItem
 from chalicelib.domain.phone import mask
 from chalicelib.services.flow_session import (
@@ -24,6 +25,12 @@ from chalicelib.services.flow_session import (
 from chalicelib.services.webhook_gate import Webhook
 
 log = logging.getLogger("hotline.voice")
+
+
+class SharedFrontPort(Protocol):
+    """A shared number's menu (services/shared_numbers/front.py)."""
+
+    def greet(self, hook: Webhook, number: PhoneNumber) -> str: ...
 
 FINAL_STATUSES = {"completed", "busy", "no-answer", "failed", "canceled"}
 ENQUEUE_CALL = "routing.enqueue_call"
@@ -61,9 +68,11 @@ class VoiceUrls:
 
 
 class VoiceService(WebhookService):
-    def __init__(self, settings: Settings, parts: WebhookParts) -> None:
+    def __init__(self, settings: Settings, parts: WebhookParts,
+                 shared_front: Callable[[], SharedFrontPort] | None = None) -> None:
         super().__init__(parts)
         self.settings = settings
+        self.shared_front = shared_front  # a shared number's menu (services/shared_numbers)
         self.outbox.register(ENQUEUE_CALL, self._enqueue_item, at_most_once=False)
         self.outbox.register(CALL_ENDED, self._call_ended_item, at_most_once=False)
 
@@ -75,6 +84,10 @@ class VoiceService(WebhookService):
         call_sid = hook.require("CallSid")
         caller = hook.require("From")
         line = self.session.line(hook)
+        if line.number.is_shared and self.shared_front is not None:
+            # The operator's menu: nothing is written in the number owner's tenant; the
+            # chosen business gets the call on its own number (docs/shared-numbers.md).
+            return self.shared_front().greet(hook, line.number)
         refused = self.refusal(line.tenant, "voice_in")
         if refused is not None:
             return self._refuse(hook, line, call_sid, caller, refused)
@@ -118,8 +131,8 @@ class VoiceService(WebhookService):
         call_sid = hook.require("CallSid")
         line = self.session.line(hook)
         target = hook.query.get("t")
-        if target:
-            line = self.session.served_by(line, target)
+        if target and target != line.tenant.tenant_id:
+            raise NotFound("that call belongs to another business")
         return self.resume_on_line(line, call_sid, widget, hook.params, hook.idempotency_key)
 
     def resume_flow(self, tenant_id: str, call_sid: str, widget: str,
@@ -187,45 +200,29 @@ class VoiceService(WebhookService):
         """Hand-offs, queue tasks, render, commit once, then the effects."""
         from chalicelib.adapters.twilio.twiml import render_voice
 
-        line, flow, result, version = self._follow_hand_off(line, call_sid, flow, result,
-                                                             stages, version)
+        self._follow_hand_off(result)
         tenant_id = line.tenant.tenant_id
         if self.report_failures(result, "voice", call_sid, result.context.contact_address,
                                 line.number.number):
             result.verbs[:] = [*result.verbs, Say(APOLOGY), Hangup()]
         result, queued = self._enqueue(key, line, call_sid, flow, result)
-        urls = VoiceUrls(self.settings, result.context.steps,
-                         tenant_id if line.handed_off else None)
+        urls = VoiceUrls(self.settings, result.context.steps)
         twiml = render_voice(result.verbs, urls)
         stages.append(self.session.stage_execution(tenant_id, result.context, version))
         items = [*queued, *self.effects.plan(key, line.tenant, call_sid, result.effects)]
         self.commit_step(key, twiml, stages, items)
         return twiml
 
-    def _follow_hand_off(self, line: Line, call_sid: str, flow: Any, result: Any,
-                         stages: list[Stage], version: float | None
-                         ) -> tuple[Line, Any, Any, float | None]:
-        """A shared number's menu hands the caller to one of its tenants' flows."""
-        from chalicelib.domain.flows.engine import Trigger
+    def _follow_hand_off(self, result: Any) -> None:
+        """A flow's hand-off-to-tenant on a shared number: after the flow's words, the call
+        goes to the shared number's forward (services/shared_numbers), which dials that
+        business's own number with the caller's ID, so the business serves it in its own
+        Twilio account (docs/shared-numbers.md)."""
+        from chalicelib.services.shared_numbers.front import SharedUrls
 
         hand_off = next((e for e in result.effects if isinstance(e, HandOffToTenant)), None)
-        if hand_off is None:
-            return line, flow, result, version
-        target = self.session.served_by(line, hand_off.tenant_id)
-        stages.append(self.session.stage_execution(line.tenant.tenant_id, result.context,
-                                                   version))
-        flow_id = str(target.tenant.profile.get("default_flow_id") or "")
-        target_flow, revision = self.session.published_flow(target.tenant.tenant_id, flow_id)
-        self.claim_before_http(target_flow)
-        trigger = Trigger("incomingCall", result.context.trigger.get("call", {}))
-        started = self.engine.start(target_flow, trigger, target.environment(),
-                                    flow_id=flow_id, revision=revision)
-        started.verbs[:0] = list(result.verbs)
-        interaction = self.crm.new_interaction(
-            target.tenant.tenant_id, call_sid, str(result.context.contact_address),
-            line.number.number, "voice", "inbound")
-        stages.append(lambda tx: self.crm_stager.stage_create_interaction(tx, interaction))
-        return target, target_flow, started, None
+        if hand_off is not None:
+            result.verbs.append(Redirect(SharedUrls(self.settings).forward(hand_off.tenant_id)))
 
     def _enqueue(self, key: str, line: Line, call_sid: str, flow: Any, result: Any
                  ) -> tuple[Any, list[OutboxItem]]:

@@ -18,5 +18,6 @@ from chalicelib.wiring.crm import *  # noqa: F403
 from chalicelib.wiring.integrations import *  # noqa: F403
 from chalicelib.wiring.operator import *  # noqa: F403
 from chalicelib.wiring.routing import *  # noqa: F403
+from chalicelib.wiring.shared_numbers import *  # noqa: F403
 from chalicelib.wiring.tenancy import *  # noqa: F403
 from chalicelib.wiring.webhooks import *  # noqa: F403

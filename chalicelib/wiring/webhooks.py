@@ -161,7 +161,8 @@ def get_webhook_parts():  # type: ignore[no-untyped-def]
 def get_voice_service():  # type: ignore[no-untyped-def]
     from chalicelib.services.voice import VoiceService
 
-    return VoiceService(wiring.bound_settings(), wiring.get_webhook_parts())
+    return VoiceService(wiring.bound_settings(), wiring.get_webhook_parts(),
+                        shared_front=wiring.get_shared_front)
 
 
 @lru_cache(maxsize=1)

@@ -26,6 +26,7 @@ from chalicelib.config import Settings
 from chalicelib.domain.calls.voice import VoiceCredentials, voice_credentials_from
 from chalicelib.domain.errors import Conflict
 from chalicelib.domain.identity import PhoneNumber, Role, Tenant, User
+from chalicelib.domain.shared_numbers import shared_menu_of
 from chalicelib.domain.tenancy import ALL_ON, DEFAULT_RELEASE_GRACE_DAYS
 
 # A transaction that meets another on the same email claim is cancelled
@@ -73,7 +74,8 @@ def _number(m: PhoneNumberModel) -> PhoneNumber:
     return PhoneNumber(number=m.number, tenant_id=m.tenant_id, flow_id=m.flow_id,
                        sms_flow_id=m.sms_flow_id,
                        shared_tenants=tuple(str(t) for t in (m.shared_tenants or [])),
-                       friendly_name=m.friendly_name)
+                       friendly_name=m.friendly_name,
+                       shared_menu=shared_menu_of(m.shared_menu), greeting=m.greeting)
 
 
 def _tenant_model(t: Tenant) -> TenantModel:
@@ -369,7 +371,10 @@ class TenantRepository:
         PhoneNumberModel(number.number, tenant_id=number.tenant_id, flow_id=number.flow_id,
                          sms_flow_id=number.sms_flow_id,
                          shared_tenants=list(number.shared_tenants),
-                         friendly_name=number.friendly_name).save()
+                         friendly_name=number.friendly_name,
+                         shared_menu=([line.public() for line in number.shared_menu]
+                                      if number.shared_menu else None),
+                         greeting=number.greeting).save()
 
     @dynamo_call("list numbers")
     def numbers_of(self, tenant_id: str) -> list[PhoneNumber]:

@@ -82,28 +82,23 @@ class QueueCallService:
     # --- finding the tenant and the task --------------------------------------------
     def _tenants(self, hook: Webhook) -> list[str]:
         """Whose task this is: the signed URL's ``t``, the signing account's tenant, or
-        the tenants behind the dialled number."""
+        the owner of the dialled number. A task always lives in the account whose number
+        the caller reached: a shared number forwards each caller to the business's own
+        number (docs/shared-numbers.md), so no task crosses accounts."""
         named = hook.query.get("t", "")
         if hook.tenant is not None:
             own = hook.tenant.tenant_id
-            if named and named != own and not self._shares(own, named, hook):
+            if named and named != own:
                 raise Forbidden("that task belongs to another business")
-            return [named or own]
+            return [own]
         if named:
             return [named]
         tenants: list[str] = []
         for field in ("To", "From"):
             number = self.directory.number(hook.params.get(field, ""))
             if number is not None:
-                tenants.extend([number.tenant_id, *number.shared_tenants])
+                tenants.append(number.tenant_id)
         return list(dict.fromkeys(tenants))
-
-    def _shares(self, owner: str, other: str, hook: Webhook) -> bool:
-        for field in ("To", "From"):
-            number = self.directory.number(hook.params.get(field, ""))
-            if number is not None and number.tenant_id == owner and other in number.shared_tenants:
-                return True
-        return False
 
     def _task(self, hook: Webhook) -> Task | None:
         task_id = hook.query.get("task", "")

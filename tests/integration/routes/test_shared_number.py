@@ -1,5 +1,6 @@
-"""A shared number: the outsourcer's menu hands each caller to one of its businesses,
-whose own flow then runs, keyed to that business, across later webhooks."""
+"""A shared number through HTTP with valid X-Twilio-Signatures: the menu greets the
+caller, the chosen key forwards the call to that business's own number with the caller's
+number as caller ID, and the number's owner records nothing of the call."""
 
 from __future__ import annotations
 
@@ -8,66 +9,159 @@ import time
 import uuid
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from chalicelib.adapters.dynamo.crm_repository import CrmRepository
+from chalicelib.adapters.dynamo.flow_repository import ExecutionRepository, FlowRepository
+from chalicelib.adapters.dynamo.shared_numbers_repository import SharedNumberRepository
+from chalicelib.adapters.dynamo.tenant_repository import TenantRepository
 from chalicelib.domain.identity import PhoneNumber, Tenant
+from chalicelib.domain.shared_numbers import SharedLine
 from tests.integration.conftest import ALWAYS_OPEN, ROOT
 
+CALLER = "+14155550123"
 
-def _publish(settings, tenant_id: str, flow_id: str, doc: dict) -> None:
-    from chalicelib.adapters.dynamo.flow_repository import FlowRepository
 
-    flows = FlowRepository(settings)
-    flows.create(tenant_id, flow_id, flow_id, doc)
-    flows.publish(tenant_id, flow_id, doc, expected_revision=0)
+def _business(settings, name: str) -> SharedLine:
+    tenant_id = "tn_" + uuid.uuid4().hex[:10]
+    repo = TenantRepository(settings)
+    repo.save(Tenant(tenant_id=tenant_id, name=name, timezone="UTC",
+                     twilio_account_sid="AC" + uuid.uuid4().hex, twilio_auth_token="x",
+                     created_at=time.time(), profile={"hours": ALWAYS_OPEN}))
+    number = "+1628" + str(uuid.uuid4().int)[:7]
+    repo.save_number(PhoneNumber(number, tenant_id, flow_id="voice-ivr"))
+    return SharedLine(tenant_id, "", number, name)
+
+
+@pytest.fixture
+def menu(settings, line) -> list[SharedLine]:
+    """The line's number shared between two businesses: 1 → Aqua Water, 2 → Bright Dental."""
+    water = _business(settings, "Aqua Water")
+    dental = _business(settings, "Bright Dental")
+    lines = [SharedLine(water.tenant_id, "1", water.number, water.name),
+             SharedLine(dental.tenant_id, "2", dental.number, dental.name)]
+    SharedNumberRepository().set_menu(line.number, lines, "Thanks for calling City Hotline.")
+    return lines
+
+
+def _post(client, line, path: str, params: dict) -> ET.Element:
+    body, headers = line.signed(path, params)
+    response = client.http.post(path, body=body, headers=headers)
+    assert response.status_code == 200, response.body
+    return ET.fromstring(response.body)
+
+
+def _path(line, url: str) -> str:
+    return url[len(line.settings.public_base_url):]
 
 
 def _says(root: ET.Element) -> str:
     return " ".join(el.text or "" for el in root.iter("Say"))
 
 
-def _post(client, line, path: str, params: dict) -> ET.Element:
-    body, headers = line.signed(path, params)
-    response = client.http.post(path, body=body, headers=headers)
-    assert response.status_code == 200
-    return ET.fromstring(response.body)
+def test_the_caller_hears_the_menu_and_the_owner_records_nothing(client, line, menu):
+    # given a shared number; when a call arrives
+    call = "CA" + uuid.uuid4().hex
+    root = _post(client, line, "/twilio/voice", line.call_params(call))
+    # then the greeting and each business's key are said inside a one-digit Gather
+    gather = root.find("Gather")
+    assert gather is not None and gather.get("numDigits") == "1"
+    assert _says(gather) == ("Thanks for calling City Hotline. For Aqua Water, press 1. "
+                             "For Bright Dental, press 2.")
+    assert _path(line, gather.get("action")) == "/twilio/voice/shared/choice?n=1"
+    assert root.find("Redirect").text == gather.get("action")  # no key: counts as wrong
+    # and the number's owner has no CRM row and no flow execution for the call
+    assert CrmRepository().get_interaction(line.tenant.tenant_id, call) is None
+    assert ExecutionRepository(line.settings).get(line.tenant.tenant_id, call) is None
 
 
-def _action_path(line, root: ET.Element) -> str:
-    return root.find("Gather").get("action")[len(line.settings.public_base_url):]
+def test_a_key_forwards_the_call_to_that_business_own_number_with_the_caller_id(
+        client, line, menu):
+    call = "CA" + uuid.uuid4().hex
+    root = _post(client, line, "/twilio/voice/shared/choice?n=1",
+                 line.call_params(call, Digits="2"))
+    dial = root.find("Dial")
+    assert dial is not None and dial.get("callerId") == CALLER
+    assert dial.find("Number").text == menu[1].number
+    assert _path(line, dial.get("action")) == "/twilio/voice/shared/after?d=2"
+    assert CrmRepository().get_interaction(line.tenant.tenant_id, call) is None
+    assert CrmRepository().get_interaction(menu[1].tenant_id, call) is None
 
 
-def test_caller_is_handed_to_the_chosen_business_and_stays_there(client, line, settings):
-    from chalicelib.adapters.dynamo.tenant_repository import TenantRepository
+def test_a_wrong_key_repeats_the_menu_then_says_goodbye(client, line, menu):
+    call = "CA" + uuid.uuid4().hex
+    again = _post(client, line, "/twilio/voice/shared/choice?n=1",
+                  line.call_params(call, Digits="7"))
+    assert _says(again).startswith("Sorry, that is not one of the options. For Aqua Water")
+    assert _path(line, again.find("Gather").get("action")) == "/twilio/voice/shared/choice?n=2"
+    silent = _post(client, line, "/twilio/voice/shared/choice?n=2", line.call_params(call))
+    assert _path(line, silent.find("Gather").get("action")) == "/twilio/voice/shared/choice?n=3"
+    last = _post(client, line, "/twilio/voice/shared/choice?n=3",
+                 line.call_params(call, Digits="9"))
+    assert last.find("Gather") is None and last.find("Hangup") is not None
+    assert "Goodbye" in _says(last)
 
-    repo = TenantRepository(settings)
-    dental = "tn_" + uuid.uuid4().hex[:10]
-    repo.save(Tenant(tenant_id=dental, name="Bright Dental", timezone="UTC",
-                     twilio_account_sid="AC" + uuid.uuid4().hex, twilio_auth_token="x",
-                     created_at=time.time(),
-                     profile={"hours": ALWAYS_OPEN, "default_flow_id": "voice-ivr"}))
-    _publish(settings, dental, "voice-ivr",
-             json.loads((ROOT / "flows" / "voice-ivr.json").read_text()))
-    menu = json.loads((ROOT / "flows" / "shared-number-menu.json").read_text())
-    for state in menu["states"]:
+
+def test_after_the_forward_an_answered_call_just_ends_and_an_unanswered_one_apologises(
+        client, line, menu):
+    call = "CA" + uuid.uuid4().hex
+    done = _post(client, line, "/twilio/voice/shared/after?d=1",
+                 line.call_params(call, DialCallStatus="completed"))
+    assert _says(done) == "" and done.find("Hangup") is not None
+    busy = _post(client, line, "/twilio/voice/shared/after?d=1",
+                 line.call_params(call, DialCallStatus="busy"))
+    assert "Aqua Water cannot take your call" in _says(busy)
+
+
+def test_a_forged_signature_is_refused(client, line, menu):
+    params = line.call_params("CA" + uuid.uuid4().hex, Digits="1")
+    body, headers = line.signed("/twilio/voice/shared/choice?n=1", params, token="wrong")
+    response = client.http.post("/twilio/voice/shared/choice?n=1", body=body, headers=headers)
+    assert response.status_code == 403
+
+
+def test_a_flow_hand_off_widget_forwards_to_that_business_own_number(
+        client, line, settings):
+    # given a number shared the older way: its owner's flow is a menu whose
+    # hand-off-to-tenant widget names a business listed in the number's shared_tenants
+    dental = _business(settings, "Bright Dental")
+    doc = json.loads((ROOT / "flows" / "shared-number-menu.json").read_text())
+    for state in doc["states"]:
         for variable in state["properties"].get("variables", []):
             if variable["key"] == "tenant_2":
-                variable["value"] = dental
-    _publish(settings, line.tenant.tenant_id, "shared-menu", menu)
-    repo.save_number(PhoneNumber(number=line.number, tenant_id=line.tenant.tenant_id,
-                                 flow_id="shared-menu", shared_tenants=(dental,)))
-
+                variable["value"] = dental.tenant_id
+    flows = FlowRepository(settings)
+    flows.create(line.tenant.tenant_id, "shared-menu", "menu", doc)
+    flows.publish(line.tenant.tenant_id, "shared-menu", doc, expected_revision=0)
+    TenantRepository(settings).save_number(PhoneNumber(
+        line.number, line.tenant.tenant_id, flow_id="shared-menu",
+        shared_tenants=(dental.tenant_id,)))
     call = "CA" + uuid.uuid4().hex
     first = _post(client, line, "/twilio/voice", line.call_params(call))
     assert "For Bright Dental, press 2" in _says(first)
-    handed = _post(client, line, _action_path(line, first), line.call_params(call, Digits="2"))
-    assert "Thanks for calling Bright Dental" in _says(handed)
-    assert f"t={dental}" in handed.find("Gather").get("action")
-    again = _post(client, line, _action_path(line, handed), line.call_params(call, Digits="9"))
-    assert again.find("Gather") is not None  # Bright Dental's own menu prompts again
-    assert CrmRepository().get_interaction(dental, call) is not None
+    # when the caller presses 2, the flow's words end with a redirect to the forward
+    handed = _post(client, line, _path(line, first.find("Gather").get("action")),
+                   line.call_params(call, Digits="2"))
+    redirect = handed.find("Redirect")
+    assert redirect is not None and handed.find("Gather") is None
+    assert _path(line, redirect.text) == f"/twilio/voice/shared/forward?t={dental.tenant_id}"
+    # then the forward dials the business's own number with the caller's number
+    root = _post(client, line, _path(line, redirect.text), line.call_params(call))
+    dial = root.find("Dial")
+    assert dial is not None and dial.find("Number").text == dental.number
+    assert dial.get("callerId") == CALLER
+    # and the business's own CRM is untouched until the call reaches its own number
+    assert CrmRepository().get_interaction(dental.tenant_id, call) is None
 
 
-def test_a_callback_naming_a_business_not_behind_the_number_is_refused(client, line):
+def test_a_hand_off_to_a_business_not_behind_the_number_says_goodbye(client, line, settings):
+    stranger = _business(settings, "Not Here Inc")
+    root = _post(client, line, f"/twilio/voice/shared/forward?t={stranger.tenant_id}",
+                 line.call_params("CA" + uuid.uuid4().hex))
+    assert root.find("Dial") is None and root.find("Hangup") is not None
+
+
+def test_a_flow_callback_naming_another_business_is_refused(client, line):
     call = "CA" + uuid.uuid4().hex
     _post(client, line, "/twilio/voice", line.call_params(call))
     root = _post(client, line, "/twilio/voice/flow?s=3&t=tn_someone_else&w=menu",

@@ -113,4 +113,7 @@ class PhoneNumberModel(HotlineModel):
     sms_flow_id = UnicodeAttribute(null=True)
     shared_tenants = ListAttribute(of=UnicodeAttribute, default=list)
     friendly_name = UnicodeAttribute(null=True)
+    # A shared number's menu: [{"tenant_id", "digit", "number", "name"}] (docs/shared-numbers.md)
+    shared_menu = JSONAttribute(null=True)
+    greeting = UnicodeAttribute(null=True)
     by_tenant = NumberByTenant()
