@@ -97,3 +97,89 @@ def test_a_real_studio_export_is_drawn_box_by_box_with_labelled_arrows_and_no_ov
     assert trigger["y"] == min(n["y"] for n in boxes)
     if export == "patient-appointments":
         screenshot(owner, "flow-real-patient-appointments")
+
+
+def _saved(_request: Received) -> tuple[int, Any]:
+    return 200, {"flow": _flow("main"), "issues": []}
+
+
+def test_an_owner_edits_a_prompt_and_the_menu_keys_and_publishes_the_right_json(
+        owner: Page, site: FakeSite, api: FakeApi, errors: list[str]) -> None:
+    # given the default phone menu, live
+    serve_flow(api, "main", IVR)
+    api.handle("PUT", "api/flows/main", _saved)
+    api.reply("POST", "api/flows/main/publish", {"revision": 3, "warnings": []})
+    owner.goto(site.url + "flow?id=main")
+    # when the owner clicks the welcome box, the welcome prompt is focused, and they reword it
+    owner.locator(".flow-svg .node[data-state=welcome]").click()
+    welcome = owner.locator('[name="$.states[1].properties.say"]')
+    expect(welcome).to_be_focused()
+    welcome.fill("Thanks for calling Aqua Pure. Calls may be recorded.")
+    # and on the menu's choice, voicemail moves from key 3 to key 9, and key 0 reaches support
+    owner.locator(".flow-svg .node[data-state=route]").click()
+    expect(owner.locator("fieldset.step.focused")).to_have_attribute("data-state", "route")
+    owner.locator('[name="$.states[4].transitions[3].conditions[0].value"]').fill("9")
+    owner.get_by_role("button", name="Add a key").click()
+    added = owner.locator('[name="$.states[4].transitions[7].conditions[0].value"]')
+    expect(added).to_be_focused()
+    added.fill("0")
+    owner.locator('[name="$.states[4].transitions[7].next"]').select_option("queue_support")
+    expect(owner.locator(".flow-svg .edge-label").filter(has_text="Pressed 0")).to_have_count(1)
+    expect(owner.locator(".flow-svg .node.changed[data-state=route]")).to_have_count(1)
+    owner.evaluate("window.scrollTo(0, 0)")
+    screenshot(owner, "flow-draft")
+    owner.get_by_role("button", name="Publish").click()
+    expect(owner.get_by_text("Published: revision 3 is live.")).to_be_visible()
+    # then the draft saved before publishing is the flow with exactly those changes
+    expected = copy.deepcopy(IVR)
+    expected["states"][1]["properties"]["say"] = "Thanks for calling Aqua Pure. Calls may be recorded."
+    route = expected["states"][4]["transitions"]
+    route[3]["conditions"][0].update(value="9", friendly_name="If value equal_to 9")
+    route.append({"event": "match", "next": "queue_support", "conditions": [{
+        "friendly_name": "If value equal_to 0", "arguments": ["{{widgets.menu.Digits}}"],
+        "type": "equal_to", "value": "0"}]})
+    assert [r.body for r in api.requests("PUT", "api/flows/main")] == [{"definition": expected}]
+    order = [(r.method, r.path) for r in api.received if r.method in ("PUT", "POST")]
+    assert order == [("PUT", "api/flows/main"), ("POST", "api/flows/main/publish")]
+    # and the diagram now shows the live flow with the new keys
+    labels = owner.locator(".flow-svg .edge-label")
+    expect(labels.filter(has_text="Pressed 9")).to_have_count(1)
+    expect(labels.filter(has_text="Pressed 3")).to_have_count(0)
+    screenshot(owner, "flow-edited")
+
+
+def test_validation_errors_show_beside_the_field_they_name(
+        owner: Page, site: FakeSite, api: FakeApi, errors: list[str]) -> None:
+    # given a draft the server finds a Liquid error in, plus a warning outside the form
+    serve_flow(api, "main", IVR)
+    say = "$.states[1].properties.say"
+    api.reply("PUT", "api/flows/main", {"flow": _flow("main"), "issues": [
+        {"code": "liquid-syntax", "state": "welcome", "path": say, "severity": "error",
+         "message": "Liquid syntax error (line 1, column 20): expected '}}'"},
+        {"code": "metadata-sid", "state": "queue_orders", "severity": "warning",
+         "path": "$.states[9].properties.workflow_sid",
+         "message": "'workflow_sid' holds WW…, kept only as metadata"}]})
+    owner.goto(site.url + "flow?id=main")
+    # when the owner breaks the welcome prompt and publishes
+    owner.locator('[name="$.states[1].properties.say"]').fill("Thanks for calling {{ oops")
+    owner.get_by_role("button", name="Publish").click()
+    # then the error is beside the prompt, the warning listed below, and nothing published
+    expect(owner.locator("#step-1-say-error")).to_have_text(
+        "Liquid syntax error (line 1, column 20): expected '}}'")
+    expect(owner.locator(f'[name="{say}"]')).to_have_attribute("aria-invalid", "true")
+    expect(owner.get_by_test_id("flow-issues")).to_contain_text(
+        "$.states[9].properties.workflow_sid")
+    assert not api.requests("POST", "api/flows/main/publish")
+    screenshot(owner, "flow-invalid", part=".flow-editor-card")
+    # and when the server refuses to publish a menu key, the refusal sits by that key
+    key = "$.states[4].transitions[1].conditions[0].value"
+    api.handle("PUT", "api/flows/main", _saved)
+    api.reply("POST", "api/flows/main/publish", {
+        "error": "invalid_input", "path": key,
+        "message": f"state 'route' ({key}): Liquid syntax error (line 1, column 3)"}, status=400)
+    owner.locator('[name="$.states[1].properties.say"]').fill("Thanks for calling.")
+    owner.locator(f'[name="{key}"]').fill("{{")
+    owner.get_by_role("button", name="Publish").click()
+    expect(owner.locator("#step-4-t1-value-error")).to_contain_text("Liquid syntax error")
+    expect(owner.locator(f'[name="{key}"]')).to_have_attribute("aria-invalid", "true")
+    expect(owner.locator(f'[name="{say}"]')).not_to_have_attribute("aria-invalid", "true")

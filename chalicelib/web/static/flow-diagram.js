@@ -168,6 +168,7 @@ export function createDiagram(host, { onSelect, onZoom } = {}) {
   let scale = null;
   let drawn = null;
   let size = { width: 0, height: 0 };
+  let selected = null;
 
   const apply = () => {
     if (!drawn) return;
@@ -212,15 +213,22 @@ export function createDiagram(host, { onSelect, onZoom } = {}) {
     apply();
     const start = definition.initial_state && graph.hasNode(definition.initial_state) ? graph.node(definition.initial_state) : null;
     if (first && start) host.scrollLeft = start.x * scale - host.clientWidth / 2;
+    if (selected) select(selected);
   }
 
   function select(name, { scroll = false } = {}) {
+    selected = name;
     if (!drawn) return;
     for (const node of drawn.querySelectorAll(".node.selected")) node.classList.remove("selected");
     const node = [...drawn.querySelectorAll(".node")].find((n) => n.dataset.state === name);
     if (!node) return;
     node.classList.add("selected");
-    if (scroll) node.scrollIntoView({ block: "nearest", inline: "nearest" });
+    if (!scroll) return;
+    // Scroll the diagram's own box only, never the page around it.
+    const box = node.getBoundingClientRect();
+    const view = host.getBoundingClientRect();
+    if (box.left < view.left || box.right > view.right) host.scrollLeft += box.left - view.left - (view.width - box.width) / 2;
+    if (box.top < view.top || box.bottom > view.bottom) host.scrollTop += box.top - view.top - (view.height - box.height) / 2;
   }
 
   const chosen = (event) => event.target.closest && event.target.closest(".node");

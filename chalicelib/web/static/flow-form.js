@@ -72,16 +72,17 @@ export function createEditor(host, { onChange, onFocusState } = {}) {
     const transition = state.transitions[option.t];
     const id = `step-${index}-t${option.t}`;
     const goes = destinationSelect(definition, `${id}-next`, option.nextPath, option.next,
-      option.event === "noMatch" ? "Anything else goes to" : `${option.label} goes to`);
+      option.event === "noMatch" ? "Otherwise, go to" : `${option.label} goes to`);
     goes.addEventListener("change", () => {
       if (goes.value) transition.next = goes.value;
       else delete transition.next;
       changed(true);
     });
     const nextField = el("div", { class: "field" },
-      el("label", { for: `${id}-next` }, option.event === "noMatch" ? "Anything else goes to" : "Goes to"), goes,
+      el("label", { for: `${id}-next` }, option.event === "noMatch" ? "Otherwise, go to" : "Goes to"), goes,
       errorSlot(`${id}-next-error`, option.nextPath));
-    if (option.event !== "match") return el("div", { class: "option-row otherwise", "data-option": option.t }, el("div", { class: "field when" }, el("span", { class: "muted" }, option.label)), nextField);
+    const rowClass = isMenu(state) ? "option-row digits" : "option-row";
+    if (option.event !== "match") return el("div", { class: `${rowClass} otherwise`, "data-option": option.t }, el("div", { class: "field when" }, el("span", { class: "muted" }, option.label)), nextField);
     let what;
     if (option.editable) {
       const input = el("input", {
@@ -105,7 +106,7 @@ export function createEditor(host, { onChange, onFocusState } = {}) {
       changed(true);
       focusState(state.name);
     });
-    return el("div", { class: "option-row", "data-option": option.t }, what, nextField, el("div", { class: "field remove" }, remove));
+    return el("div", { class: rowClass, "data-option": option.t }, what, nextField, el("div", { class: "field remove" }, remove));
   }
 
   function addKey(state) {

@@ -22,7 +22,7 @@ const diagram = createDiagram($("flow-canvas"), {
 });
 const editor = createEditor($("flow-editor"), {
   onChange: ({ structural }) => draftChanged(structural),
-  onFocusState: (name) => { if (page.view === "draft" || sameAsLive()) diagram.select(name); },
+  onFocusState: (name) => diagram.select(name, { scroll: true }),
 });
 
 function sameAsLive() {
@@ -67,13 +67,14 @@ function draftChanged(structural) {
   page.dirty = true;
   $("save-state").textContent = "Unsaved changes.";
   if (page.live && page.view !== "draft") page.view = "draft";
+  header();
   window.clearTimeout(redrawTimer);
   if (structural) drawDiagram();
   else redrawTimer = window.setTimeout(drawDiagram, 300);
 }
 
 function chooseStep(name) {
-  diagram.select(name);
+  diagram.select(name, { scroll: true });
   const note = $("step-note");
   if (editor.focusState(name)) {
     note.textContent = "";
@@ -100,7 +101,8 @@ function issuesList(issues) {
 function report(issues, headline, kind) {
   const leftover = editor.showIssues(issues);
   result(el("div", { class: `alert ${kind}`, role: kind === "error" ? "alert" : "status" },
-    el("p", {}, headline), leftover.length ? issuesList(leftover) : null));
+    el("p", {}, headline),
+    leftover.length ? [el("p", {}, "Not shown in this form:"), issuesList(leftover)] : null));
 }
 
 async function save() {
@@ -111,7 +113,8 @@ async function save() {
   const issues = saved.issues || [];
   const errors = issues.filter((issue) => issue.severity !== "warning");
   if (errors.length) {
-    report(issues, `Saved as a draft, with ${errors.length === 1 ? "1 problem" : `${errors.length} problems`} to fix before publishing.`, "error");
+    const count = errors.length === 1 ? "1 problem" : `${errors.length} problems`;
+    report(issues, `Saved as a draft, with ${count} to fix before publishing (marked in red beside the fields).`, "error");
   } else {
     report(issues, "Draft saved. It can be published.", "success");
   }
