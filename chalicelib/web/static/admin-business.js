@@ -1,8 +1,10 @@
-// The business card on the admin page: its numbers, time zone and weekly hours.
+// The business card on the admin page: its numbers and weekly hours; the monitoring
+// setting and the web chat card.
 import { api } from "./api.js";
 import { el, replace } from "./dom.js";
 import { showError, whileBusy } from "./forms.js";
 import { formatPhone } from "./format.js";
+import { onTenantChange, saveTenant } from "./admin-tenant.js";
 
 const DAYS = [["mon", "Monday"], ["tue", "Tuesday"], ["wed", "Wednesday"], ["thu", "Thursday"],
   ["fri", "Friday"], ["sat", "Saturday"], ["sun", "Sunday"]];
@@ -22,7 +24,7 @@ function numbersList(numbers) {
   if (!numbers.length) return el("p", { class: "muted" }, "No number yet.");
   return el("ul", { class: "history" }, numbers.map((entry) => el("li", { class: "completed" },
     el("div", { class: "number", "data-testid": "business-number" }, formatPhone(entry.number)),
-    el("div", { class: "muted small" }, `Voice flow: ${entry.flow_id || "none"} · SMS flow: ${entry.sms_flow_id || "none"}`))));
+    el("div", { class: "muted small" }, "Runs ", el("a", { href: "#number-flows" }, "its flows"), "."))));
 }
 
 function hoursForm(tenant, onSaved, message) {
@@ -32,8 +34,8 @@ function hoursForm(tenant, onSaved, message) {
     el("input", { id: `hours-${day}`, name: `hours.${day}`, value: spansText((tenant.hours || {})[day]), placeholder: "Closed", "aria-describedby": `hours-${day}-error` }),
     el("p", { class: "error", id: `hours-${day}-error`, "data-error-for": `hours.${day}` })));
   const form = el("form", { novalidate: true, "aria-labelledby": "hours-title" },
-    el("h3", { id: "hours-title" }, "Opening hours"),
-    el("p", { class: "hint muted small" }, `In ${tenant.timezone}. Write ranges like 09:00-17:00; separate several with commas; leave empty when closed.`),
+    el("h4", { id: "hours-title" }, "Opening hours"),
+    el("p", { class: "hint muted small" }, `In ${tenant.timezone}. Write ranges like 09:00-17:00; separate several with commas; leave empty when closed. To stay open past midnight, end at 24:00 and go on the next day from 00:00.`),
     el("p", { class: "alert error", "data-form-error": true, role: "alert" }),
     el("div", { class: "form-row hours-row" }, rows),
     el("div", { class: "actions" }, el("button", { class: "btn primary", type: "submit" }, "Save hours"), saved));
@@ -43,7 +45,7 @@ function hoursForm(tenant, onSaved, message) {
     for (const [day] of DAYS) hours[day] = parseSpans(form.elements.namedItem(`hours.${day}`).value);
     try {
       const updated = await whileBusy(form.querySelector("button[type=submit]"), "Saving…",
-        () => api("PUT", "api/tenant", { hours }));
+        () => saveTenant({ hours }));
       onSaved(updated, "Hours saved.");
     } catch (error) {
       saved.textContent = "";
@@ -55,7 +57,7 @@ function hoursForm(tenant, onSaved, message) {
 
 // Whether agents see that a supervisor is listening, whispering or barging in: the
 // tenant's call settings, GET/PUT api/voice/settings {show_monitoring_to_agents}.
-function monitoringForm() {
+export function monitoringForm() {
   const saved = el("p", { class: "small muted", role: "status" });
   const box = el("input", { id: "show-monitoring", name: "show_monitoring_to_agents", type: "checkbox", disabled: true });
   api("GET", "api/voice/settings")
@@ -75,7 +77,6 @@ function monitoringForm() {
     }
   });
   return el("div", { class: "monitoring-setting" },
-    el("h3", {}, "Call monitoring"),
     el("label", { class: "toggle", for: "show-monitoring" }, box,
       el("span", {}, el("strong", {}, "Tell agents when a supervisor is monitoring their call"),
         el("span", { class: "muted small" }, " Shows “Being monitored” on the agent desktop while a supervisor listens, whispers or barges in."))),
@@ -114,23 +115,30 @@ function webChatCard(widgetKey) {
       el("dt", {}, "After hours"), el("dd", {}, "The chat takes a message with an email; it waits in the queue as a chat task for the morning.")));
 }
 
-export async function loadBusiness(container, heading) {
-  try {
-    const tenant = await api("GET", "api/tenant");
-    heading.textContent = tenant.name;
-    const show = (current, message) => replace(container,
-      el("div", { class: "grid-2" },
-        el("div", {}, el("h3", {}, "Phone numbers"), numbersList(current.numbers || [])),
-        el("dl", { class: "facts" },
-          el("dt", {}, "Business"), el("dd", {}, current.name),
-          el("dt", {}, "Time zone"), el("dd", {}, current.timezone),
-          el("dt", {}, "Holidays"), el("dd", {}, (current.holidays || []).join(", ") || "None"))),
-      hoursForm(current, show, message),
-      monitoringForm());
-    show(tenant);
-    const chatBody = document.getElementById("webchat-body");
-    if (chatBody) replace(chatBody, webChatCard(tenant.widget_key));
-  } catch (error) {
-    replace(container, el("p", { class: "alert error" }, error.message));
-  }
+function holidaysText(holidays) {
+  const days = holidays || [];
+  if (!days.length) return "None";
+  return days.length > 4 ? `${days.slice(0, 4).join(", ")} and ${days.length - 4} more` : days.join(", ");
+}
+
+// The business card, re-drawn with the tenant a save returns; the web chat card.
+export function showBusiness(tenant, container, heading) {
+  heading.textContent = tenant.name;
+  const show = (current, message) => replace(container,
+    el("div", { class: "grid-2" },
+      el("div", {}, el("h4", {}, "Phone numbers"), numbersList(current.numbers || [])),
+      el("dl", { class: "facts" },
+        el("dt", {}, "Business"), el("dd", {}, current.name),
+        el("dt", {}, "Time zone"), el("dd", { id: "fact-timezone" }, current.timezone),
+        el("dt", {}, "Holidays"), el("dd", { id: "fact-holidays" }, holidaysText(current.holidays)))),
+    hoursForm(current, show, message));
+  show(tenant);
+  onTenantChange((updated) => {
+    const zone = document.getElementById("fact-timezone");
+    const days = document.getElementById("fact-holidays");
+    if (zone && updated.timezone) zone.textContent = updated.timezone;
+    if (days && updated.holidays) days.textContent = holidaysText(updated.holidays);
+  });
+  const chatBody = document.getElementById("webchat-body");
+  if (chatBody) replace(chatBody, webChatCard(tenant.widget_key));
 }
