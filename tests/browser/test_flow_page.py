@@ -183,3 +183,16 @@ def test_validation_errors_show_beside_the_field_they_name(
     expect(owner.locator("#step-4-t1-value-error")).to_contain_text("Liquid syntax error")
     expect(owner.locator(f'[name="{key}"]')).to_have_attribute("aria-invalid", "true")
     expect(owner.locator(f'[name="{say}"]')).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_the_admin_flows_list_links_each_flow_to_its_diagram(
+        owner: Page, site: FakeSite, api: FakeApi) -> None:
+    # given the admin page's flows list (its other sections' APIs are not needed here)
+    api.reply("GET", "api/flows", {"flows": [_flow("main")]})
+    serve_flow(api, "main", IVR)
+    owner.goto(site.url + "admin#flows")
+    # when the owner follows the flow's diagram link
+    owner.get_by_role("link", name="Diagram and prompts of Main menu").click()
+    # then the flow page draws that flow
+    expect(owner).to_have_url(site.url + "flow?id=main")
+    expect(owner.locator(".flow-svg .node")).to_have_count(len(IVR["states"]))

@@ -1,4 +1,5 @@
-// Flows on the admin page: list, edit the draft, validate, publish, revisions, roll back.
+// Flows on the admin page: list, edit the draft as JSON, validate, publish, revisions, roll
+// back; each flow links to its diagram and owner's form (flow?id=…, flow-page.js).
 import { api } from "./api.js";
 import { announce, el, replace } from "./dom.js";
 import { showError, whileBusy } from "./forms.js";
@@ -130,10 +131,16 @@ async function openFlow(flowId, result = null) {
   replace(detail(), el("article", { class: "card", "aria-labelledby": "flow-title", "data-flow": flowId },
     el("div", { class: "card-head" },
       el("h3", { id: "flow-title" }, flow.name, " ", el("span", { class: "muted small" }, flow.flow_id)),
-      publishedBadge(flow)),
+      el("div", { class: "actions" }, publishedBadge(flow), diagramLink(flow))),
     editor(flowId, found.definition, result, onSave, onValidate, onPublish),
     el("h3", {}, "Revisions"),
     revisionsTable(flowId, (history.revisions || []).slice().sort((a, b) => b.revision - a.revision), flow.published_revision, reopen)));
+}
+
+// The owner's view of a flow: its diagram and a form over its prompts and menus.
+function diagramLink(flow, extra = "") {
+  return el("a", { class: `btn small${extra}`, href: `flow?id=${encodeURIComponent(flow.flow_id)}` },
+    "Diagram and prompts", el("span", { class: "visually-hidden" }, ` of ${flow.name}`));
 }
 
 function flowsTable(flows) {
@@ -146,10 +153,12 @@ function flowsTable(flows) {
         [flow.name, el("div", { class: "muted small" }, flow.flow_id)],
         publishedBadge(flow),
         hasUnpublishedDraft(flow) ? el("span", { class: "badge blue" }, "Unpublished changes") : el("span", { class: "muted" }, "Same as live"),
-        el("button", {
-          class: "btn small", type: "button", "aria-label": `Open ${flow.name}`,
-          onclick: () => openFlow(flow.flow_id).catch((error) => { flowsError().textContent = error.message; }),
-        }, "Open"),
+        el("div", { class: "actions" },
+          diagramLink(flow, " primary"),
+          el("button", {
+            class: "btn small", type: "button", "aria-label": `Open ${flow.name}`, title: "Edit the flow as Studio JSON",
+            onclick: () => openFlow(flow.flow_id).catch((error) => { flowsError().textContent = error.message; }),
+          }, "Open")),
       ],
     })));
 }
