@@ -222,6 +222,7 @@ class Line:
             holidays=tuple(str(h) for h in holidays) if isinstance(holidays, list) else (),
             account_sid=self.tenant.twilio_account_sid, number=self.number.number,
             business_name=self.tenant.name,
+            closed_hours_message=str(self.tenant.messages.get("closed_hours") or ""),
             outbound=None if self.outbound is None else self._outbound)
 
     def _outbound(self, permission: str) -> str | None:

@@ -24,6 +24,7 @@ class FlowEnvironment:
     account_sid: str | None = None
     number: str | None = None
     business_name: str = ""
+    closed_hours_message: str = ""  # the tenant's own words for after hours (admin page)
     # The tenant gate (docs/tenancy.md): None if the tenant may send on this outbound
     # permission ("sms_out", "whatsapp_out"), else the reason; None: no gate (the CLI).
     outbound: Callable[[str], str | None] | None = field(default=None, compare=False)
@@ -75,7 +76,8 @@ class Run:
     def scope(self) -> dict[str, Any]:
         scope = self.context.scope()
         scope["hotline"] = {"business_name": self.env.business_name,
-                            "tenant_id": self.env.tenant_id}
+                            "tenant_id": self.env.tenant_id,
+                            "closed_hours_message": self.env.closed_hours_message}
         return scope
 
     def render(self, template: Any, state: State | None = None) -> str:

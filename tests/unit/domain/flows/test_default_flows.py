@@ -1,6 +1,7 @@
 """The default flows in flows/ through the journeys a small business's callers take."""
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from chalicelib.domain.flows.model import parse_flow
@@ -60,6 +61,16 @@ def test_ivr_reprompts_after_silence():
 def test_ivr_after_hours_goes_to_voicemail():
     t = run("voice-ivr.json", CLOSED, "call", [("record", "12")])
     assert t.heard[1].startswith("We are closed right now.")
+    assert any(isinstance(e, VoicemailRecorded) for e in t.effects)
+
+
+def test_ivr_after_hours_says_the_owners_own_closed_hours_message():
+    # given an owner who wrote what callers hear after hours (admin page, Tenant.messages)
+    env = replace(CLOSED, closed_hours_message="Aqua is closed until 8. Leave a message.")
+    # when a caller rings while closed
+    t = run("voice-ivr.json", env, "call", [("record", "12")])
+    # then they hear those words, then the voicemail prompt, as before
+    assert t.heard[1] == "Aqua is closed until 8. Leave a message."
     assert any(isinstance(e, VoicemailRecorded) for e in t.effects)
 
 
