@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.identity import Principal, Role
 from chalicelib.domain.integrations import decode_cursor, encode_cursor
 
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 500
 FORMATS = ("json", "csv")
@@ -73,6 +75,8 @@ def _cell(value: object) -> str:
     if isinstance(value, int | float):
         return str(value)
     text = str(value)
+    if E164.match(text):  # a phone number, as the contacts export writes it
+        return text
     # a spreadsheet would run a cell starting with = + - @ as a formula
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 

@@ -13,16 +13,8 @@ import pytest
 
 from chalicelib.domain.integrations import verify_signature
 from tests.integration.api.conftest import Session
+from tests.integration.api.integrations_fixtures import other_owner_fixture  # noqa: F401
 from tests.integrations_receiver import WebhookReceiver
-
-@pytest.fixture
-def other_owner(settings, client) -> Session:
-    import uuid
-
-    from tests.integration.api.conftest import owner as make_owner
-
-    return make_owner.__wrapped__(settings, "tn_" + uuid.uuid4().hex[:12], client)
-
 
 ALL_EVENTS = ["interaction.completed", "voicemail.received", "contact.created",
               "task.abandoned"]
