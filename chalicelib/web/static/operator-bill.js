@@ -91,7 +91,7 @@ export function showBill(container, tenant) {
   const panel = el("div", { class: "op-bill" },
     el("div", { class: "card-head" }, el("h3", {}, "Usage and bill"),
       el("div", { class: "actions" }, el("label", { for: "bill-month", class: "visually-hidden" }, "Month"), month, csv)),
-    el("div", { class: "grid-2" },
+    el("div", { class: "op-bill-grid" },
       el("div", {}, el("h4", {}, "Usage"), el("div", { "data-usage": true })),
       el("div", {}, el("h4", {}, "Invoice"), el("div", { "data-invoice": true }))));
   month.addEventListener("change", () => month.value && load(panel, tenant.id, month.value));

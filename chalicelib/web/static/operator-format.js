@@ -35,11 +35,12 @@ export function localDate(iso, zone) {
 
 // An amount in its currency; `digits` up to 4 for unit prices ($0.0150 a minute).
 export function money(amount, currency, digits = 2) {
+  const least = Math.min(2, digits);
   const value = Number(amount);
   if (Number.isNaN(value)) return String(amount);
   try {
     return value.toLocaleString(undefined, { style: "currency", currency: currency || "USD",
-      minimumFractionDigits: digits, maximumFractionDigits: digits });
+      minimumFractionDigits: least, maximumFractionDigits: digits });
   } catch (_badCurrency) {
     return `${value.toFixed(2)} ${currency || ""}`.trim();
   }
