@@ -57,13 +57,13 @@ def valid_until(raw: object, timezone: str) -> float | None:
             midnight = datetime.combine(day + timedelta(days=1), time.min, _zone(timezone))
             return midnight.timestamp()
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as exc:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.timestamp()
+    except (ValueError, OverflowError) as exc:  # not a date, or past year 9999
         raise InvalidInput(f"valid_until {text[:40]!r} is not an ISO-8601 date or date-time "
                            "(e.g. 2026-12-31 or 2026-12-31T23:59:00Z)",
                            path="valid_until") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
 
 
 def _status(raw: object) -> str:

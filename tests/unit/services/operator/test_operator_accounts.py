@@ -42,7 +42,7 @@ def test_the_first_operator_is_a_platform_user_with_the_operator_role() -> None:
 def test_a_second_operator_is_refused_unless_forced() -> None:
     accounts = OperatorAccounts(FakeUsers(), FakeHasher())
     accounts.create("one@example.com", "long-enough-password")
-    with pytest.raises(OperatorExists, match="one@example.com"):
+    with pytest.raises(OperatorExists, match=r"one@example\.com"):
         accounts.create("two@example.com", "long-enough-password")
     accounts.create("two@example.com", "long-enough-password", force=True)
     assert [u.email for u in accounts.operators()] == ["one@example.com", "two@example.com"]

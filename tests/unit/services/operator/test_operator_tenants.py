@@ -153,6 +153,7 @@ def test_a_validity_in_the_past_makes_the_tenant_expired_and_null_removes_it() -
 @pytest.mark.parametrize(("body", "path"), [
     ({"valid_until": "next tuesday"}, "valid_until"),
     ({"valid_until": 5}, "valid_until"),
+    ({"valid_until": "9999-12-31"}, "valid_until"),
     ({"status": "paused"}, "status"),
     ({"permissions": {"fax_out": True}}, "permissions.fax_out"),
     ({"permissions": {"sms_out": "no"}}, "permissions.sms_out"),
