@@ -4,10 +4,15 @@ the tenant's messages (closed hours, suspended, closed, expired) are stored and 
 
 from __future__ import annotations
 
+import json
+import uuid
+from pathlib import Path
+
 import pytest
 
 from chalicelib.adapters.dynamo.tenant_repository import TenantRepository
 from chalicelib.config import Settings
+from chalicelib.domain.identity import PhoneNumber
 from chalicelib.domain.tenancy import DEFAULT_MESSAGES
 from tests.integration.api.conftest import Session
 
@@ -117,3 +122,25 @@ def test_a_queues_settings_are_written_and_read_back_for_the_admin_page(owner: S
     # and a wait message that is not text is a 400 naming it
     status, body = owner.send("PUT", "/api/queues/billing", body={"wait_message": 5})
     assert status == 400 and body["path"] == "wait_message"
+
+
+def test_a_number_is_pointed_at_a_published_flow_with_the_plus_in_the_path(
+        owner: Session, settings: Settings) -> None:
+    # given one of the business's numbers and a published flow
+    number = "+1555" + str(uuid.uuid4().int)[:7]
+    TenantRepository(settings).save_number(PhoneNumber(number=number,
+                                                       tenant_id=owner.user.tenant_id))
+    definition = json.loads((Path(__file__).resolve().parents[3] / "flows" / "voice-ivr.json")
+                            .read_text())
+    status, body = owner.send("POST", "/api/flows", body={
+        "name": "Night menu", "definition": definition, "flow_id": "night-menu"})
+    assert status == 200, body
+    status, body = owner.send("POST", "/api/flows/night-menu/publish", body={})
+    assert status == 200, body
+    # when the admin page binds the number's calls to it (E.164, "+" as is in the path)
+    status, body = owner.send("PUT", f"/api/numbers/{number}/flow",
+                              body={"flow_id": "night-menu", "channel": "voice"})
+    # then the business's profile shows the number running that flow
+    assert status == 200, body
+    status, body = owner.send("GET", "/api/tenant")
+    assert {"number": number, "flow_id": "night-menu", "sms_flow_id": None} in body["numbers"]
