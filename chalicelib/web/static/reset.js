@@ -24,6 +24,7 @@ async function ask(event) {
     await whileBusy(form.querySelector("button[type=submit]"), "Sending…",
       () => api("POST", "api/auth/password-reset", { email }, { auth: false }));
     // The same words whether or not the address has an account: Hotline never says.
+    document.getElementById("ask-notice").textContent = "";
     done.textContent = `If ${email} has a Hotline account, a reset link is on its way. Check your inbox (and spam) in a minute.`;
     form.reset();
   } catch (error) {
@@ -50,16 +51,21 @@ async function choose(event) {
     done.replaceChildren("Your password is changed. ", Object.assign(document.createElement("a"), { href: "login", textContent: "Log in with it" }), ".");
   } catch (error) {
     if (error.path === "token") {
-      showError(form, { message: `${error.message}` });
-      offerNewLink();
+      offerNewLink(error.message);
       return;
     }
     showError(form, error);
   }
 }
 
-function offerNewLink() {
+// A link that has expired or was used: no new password can be set with it, so the page
+// goes back to the first step and says why.
+function offerNewLink(message) {
+  history.replaceState(null, "", window.location.pathname);
+  document.getElementById("set-step").hidden = true;
   document.getElementById("ask-step").hidden = false;
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  document.getElementById("ask-notice").textContent = text.endsWith(".") ? text : `${text}.`;
   document.getElementById("ask-email").focus();
 }
 
