@@ -61,8 +61,10 @@ BOXES = """() => {
     return {x: r.x, y: r.y, width: r.width, height: r.height}; };
   return {
     nodes: [...document.querySelectorAll('.flow-svg .node')].map((n) => ({
-      name: n.dataset.state, type: n.querySelector('.type').textContent, ...rect(n.querySelector('.box'))})),
-    edges: [...document.querySelectorAll('.flow-svg .edge')].map((e) => [e.dataset.from, e.dataset.to]),
+      name: n.dataset.state, type: n.querySelector('.type').textContent,
+      ...rect(n.querySelector('.box'))})),
+    edges: [...document.querySelectorAll('.flow-svg .edge')].map(
+      (e) => [e.dataset.from, e.dataset.to]),
     labels: [...document.querySelectorAll('.flow-svg .edge-label')].map((l) => ({
       text: l.textContent, ...rect(l.querySelector('rect'))})),
   };
@@ -99,6 +101,9 @@ def test_a_real_studio_export_is_drawn_box_by_box_with_labelled_arrows_and_no_ov
         screenshot(owner, "flow-real-patient-appointments")
 
 
+REWORDED = "Thanks for calling Aqua Pure. Calls may be recorded."
+
+
 def _saved(_request: Received) -> tuple[int, Any]:
     return 200, {"flow": _flow("main"), "issues": []}
 
@@ -114,7 +119,7 @@ def test_an_owner_edits_a_prompt_and_the_menu_keys_and_publishes_the_right_json(
     owner.locator(".flow-svg .node[data-state=welcome]").click()
     welcome = owner.locator('[name="$.states[1].properties.say"]')
     expect(welcome).to_be_focused()
-    welcome.fill("Thanks for calling Aqua Pure. Calls may be recorded.")
+    welcome.fill(REWORDED)
     # and on the menu's choice, voicemail moves from key 3 to key 9, and key 0 reaches support
     owner.locator(".flow-svg .node[data-state=route]").click()
     expect(owner.locator("fieldset.step.focused")).to_have_attribute("data-state", "route")
@@ -132,7 +137,7 @@ def test_an_owner_edits_a_prompt_and_the_menu_keys_and_publishes_the_right_json(
     expect(owner.get_by_text("Published: revision 3 is live.")).to_be_visible()
     # then the draft saved before publishing is the flow with exactly those changes
     expected = copy.deepcopy(IVR)
-    expected["states"][1]["properties"]["say"] = "Thanks for calling Aqua Pure. Calls may be recorded."
+    expected["states"][1]["properties"]["say"] = REWORDED
     route = expected["states"][4]["transitions"]
     route[3]["conditions"][0].update(value="9", friendly_name="If value equal_to 9")
     route.append({"event": "match", "next": "queue_support", "conditions": [{

@@ -103,7 +103,9 @@ function layout(definition, measure) {
   graph.setGraph({ rankdir: "TB", nodesep: 36, ranksep: 56, edgesep: 18, marginx: 16, marginy: 16 });
   graph.setDefaultEdgeLabel(() => ({}));
   const states = definition.states || [];
-  for (const state of states) graph.setNode(state.name, { ...boxOf(state, measure), state });
+  for (const state of states) {
+    if (state && state.name && !graph.hasNode(state.name)) graph.setNode(state.name, { ...boxOf(state, measure), state });
+  }
   for (const edge of edgesOf(definition)) {
     const label = labelOf(edge.labels, measure);
     graph.setEdge(edge.from, edge.to, { ...label, labelpos: "c", edge });
@@ -194,6 +196,11 @@ export function createDiagram(host, { onSelect, onZoom } = {}) {
   }
 
   function draw(definition, changed = new Map()) {
+    if (!(definition.states || []).some((state) => state && state.name)) {
+      drawn = null;
+      host.replaceChildren(Object.assign(document.createElement("p"), { className: "empty", textContent: "This flow has no steps yet." }));
+      return;
+    }
     const measure = measurer(host);
     const graph = layout(definition, measure);
     size = { width: Math.ceil(graph.graph().width), height: Math.ceil(graph.graph().height) };

@@ -51,6 +51,15 @@ def test_a_revision_that_does_not_exist_or_is_not_a_number_is_refused(
     assert status == 400 and error["path"] == "revision"
 
 
+def test_an_agent_cannot_read_a_revision(client, settings, tenant_id):
+    owner = _token(settings, tenant_id)
+    _call(client, "post", "/api/flows", owner, {"name": "Main", "flow_id": "main",
+                                                "definition": IVR})
+    _call(client, "post", "/api/flows/main/publish", owner)
+    assert _call(client, "get", "/api/flows/main/revisions/1",
+                 _token(settings, tenant_id, Role.AGENT))[0] == 403
+
+
 def test_another_tenants_revision_is_not_found(client, settings, tenant_id):
     owner = _token(settings, tenant_id)
     _call(client, "post", "/api/flows", owner, {"name": "Mine", "flow_id": "mine",
