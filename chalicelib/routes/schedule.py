@@ -29,6 +29,7 @@ def run_sweep(now: float | None = None) -> dict[str, Any]:
     report = dict(get_routing_sweep().run(now).__dict__)
     report["conversations_expired"] = get_messaging_service().expire_due(now)
     report["numbers_released"] = _release_closed_numbers(now)  # before the outbox runs
+    report["numbers_metered"] = _meter_held_numbers(now)
     report["outbox"] = run_outbox_sweep(now).__dict__
     return report
 
@@ -38,6 +39,14 @@ def _release_closed_numbers(now: float | None) -> int:
     from chalicelib.wiring import release_closed_numbers
 
     return release_closed_numbers(now)
+
+
+def _meter_held_numbers(now: float | None) -> int:
+    """This month's numbers units for every tenant holding a number (docs/billing.md;
+    at most hourly)."""
+    from chalicelib.wiring import meter_held_numbers
+
+    return meter_held_numbers(now)
 
 
 def _seconds_left(event: Any) -> float:
@@ -53,7 +62,8 @@ def routing_sweep(event: Any) -> None:
     while True:
         report = run_sweep()
         if report["examined"] or report["conversations_expired"] or \
-                report["outbox"]["examined"] or report.get("numbers_released"):
+                report["outbox"]["examined"] or report.get("numbers_released") or \
+                report.get("numbers_metered"):
             log.info("sweep: %s", report)
         if time.monotonic() + SWEEP_EVERY_SECONDS >= deadline:
             return

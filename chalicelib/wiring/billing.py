@@ -11,10 +11,11 @@ from chalicelib import wiring
 if TYPE_CHECKING:
     from chalicelib.services.billing.hooks import MeteredCarrier, WebhookMeter
     from chalicelib.services.billing.service import BillingService
+    from chalicelib.services.billing.sweep import NumbersSweep
     from chalicelib.services.webhook_gate import Webhook
 
-__all__ = ["get_billing", "get_spend_reader", "get_webhook_meter", "metered",
-           "metered_carrier"]
+__all__ = ["get_billing", "get_numbers_sweep", "get_spend_reader", "get_webhook_meter",
+           "meter_held_numbers", "metered", "metered_carrier"]
 
 
 @lru_cache(maxsize=1)
@@ -58,3 +59,20 @@ def metered_carrier(carrier: Any) -> MeteredCarrier:
     from chalicelib.services.billing.hooks import MeteredCarrier
 
     return MeteredCarrier(carrier, lambda: wiring.get_billing())
+
+
+@lru_cache(maxsize=1)
+def get_numbers_sweep() -> NumbersSweep:
+    import os
+
+    from chalicelib.adapters.dynamo.usage_repository import HeldNumbers
+    from chalicelib.services.billing.sweep import NumbersSweep
+
+    wiring.bound_settings()
+    every = float(os.environ.get("HOTLINE_NUMBERS_METER_SECONDS", "3600"))
+    return NumbersSweep(wiring.get_billing(), HeldNumbers().tenants, every=every)
+
+
+def meter_held_numbers(now: float | None = None) -> int:
+    """The scheduled sweep's part: every held number's monthly unit (at most hourly)."""
+    return int(wiring.get_numbers_sweep().run(now))

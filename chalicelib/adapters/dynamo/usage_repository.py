@@ -95,3 +95,15 @@ class UsageRepository:
         found = [_record(tenant_id, month, m) for m in query]
         last = query.last_evaluated_key
         return found, (str(last["sk"]["S"]) if last and len(found) == limit else None)
+
+
+class HeldNumbers:
+    """Which tenant holds each phone number: one Scan of the numbers table (an item per
+    number, keys only), for the billing sweep's monthly ``numbers`` units."""
+
+    @dynamo_call("list held numbers")
+    def tenants(self) -> set[str]:
+        from chalicelib.adapters.dynamo.models.tenants import PhoneNumberModel
+
+        return {m.tenant_id for m in PhoneNumberModel.scan(
+            attributes_to_get=["number", "tenant_id"]) if m.tenant_id}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
 from chalicelib.domain.billing.invoice import Invoice, build_invoice
@@ -29,6 +29,7 @@ from chalicelib.domain.identity import PLATFORM_TENANT, PhoneNumber, Tenant
 log = logging.getLogger(__name__)
 
 PAGE = 500  # usage records per page
+NUMBERS_RECHECK_SECONDS = 3600.0
 STRADDLE_SECONDS = 3600.0  # a retry this soon after a month starts is checked against the last
 
 
@@ -49,7 +50,7 @@ class BillingService:
         self._tenant = tenant
         self._numbers_of = numbers_of
         self._clock = clock
-        self._numbers_done: set[tuple[str, str]] = set()
+        self._numbers_checked: dict[tuple[str, str], float] = {}
 
     # --- metering ---------------------------------------------------------------------
     def meter(self, tenant_id: str, kind: str, source: str, quantity: int,
@@ -105,16 +106,19 @@ class BillingService:
 
     def meter_numbers(self, tenant_id: str, month: str) -> int:
         """One ``numbers`` unit per number the tenant holds, once per month (run when a
-        month's figures are read, and by the sweep). Returns how many were new."""
-        if (tenant_id, month) in self._numbers_done:
+        month's figures are read, and by the sweep; each tenant and month is looked at
+        again at most every ``NUMBERS_RECHECK_SECONDS`` per container, so a number bought
+        mid-month is counted within the hour). Returns how many were new."""
+        now = self._clock()
+        checked = self._numbers_checked.get((tenant_id, month))
+        if checked is not None and now - checked < NUMBERS_RECHECK_SECONDS:
             return 0
         tenant = self._tenant(tenant_id)
         if tenant is None:
             return 0
-        now = self._clock()
         start, end = month_bounds(month, tenant.timezone)
         if not start <= now < end:
-            self._numbers_done.add((tenant_id, month))
+            self._numbers_checked[(tenant_id, month)] = float("inf")
             return 0  # a past month's numbers were metered while it ran
         have = {r.source for r in self._usage.records(tenant_id, month, "numbers")}
         added = 0
@@ -122,7 +126,18 @@ class BillingService:
             if number.number not in have and self.meter(
                     tenant_id, "numbers", number.number, 1, now, "phone number held"):
                 added += 1
-        self._numbers_done.add((tenant_id, month))
+        self._numbers_checked[(tenant_id, month)] = now
+        return added
+
+    def meter_held_numbers(self, tenant_ids: Iterable[str], now: float | None = None) -> int:
+        """The sweep's part: this month's ``numbers`` units of every tenant holding a
+        number (each tenant once per container and month)."""
+        at = self._clock() if now is None else now
+        added = 0
+        for tenant_id in sorted(tenant_ids):
+            tenant = self._tenant(tenant_id)
+            if tenant is not None:
+                added += self.meter_numbers(tenant_id, month_of(at, tenant.timezone))
         return added
 
     # --- reading ----------------------------------------------------------------------

@@ -116,3 +116,25 @@ def test_a_month_is_read_a_page_at_a_time(settings, tenant):
                if r["kind"] == "chat_conversations"]
     assert sources == [f"ch_{n}" for n in range(5)]
     assert first["totals"]["chat_conversations"] == 5
+
+
+def test_the_sweep_meters_every_held_number_once_a_month(settings, tenant):
+    # given the numbers table says this tenant holds a number
+    from chalicelib.adapters.dynamo.usage_repository import HeldNumbers
+    from chalicelib.services.billing.sweep import NumbersSweep
+
+    clock = Clock(_at("2026-11-15T12:00:00"))
+    holders = HeldNumbers().tenants()
+    assert tenant.tenant_id in holders
+    sweep = NumbersSweep(_billing(settings, clock), lambda: [tenant.tenant_id], every=3600,
+                         clock=clock)
+    # when the sweep runs, again a minute later, and in a new container an hour later
+    first = sweep.run()
+    clock.now += 60
+    again = sweep.run()
+    clock.now += 3600
+    later = NumbersSweep(_billing(settings, clock), lambda: [tenant.tenant_id],
+                         clock=clock).run()
+    # then the number counts once this month
+    assert (first, again, later) == (1, 0, 0)
+    assert UsageRepository(settings).counters(tenant.tenant_id, "2026-11")["numbers"] == 1
