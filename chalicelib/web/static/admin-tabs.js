@@ -11,7 +11,7 @@ export function setUpTabs(nav) {
     }
   };
   const inView = () => {
-    const top = nav.getBoundingClientRect().bottom + 8;
+    const top = nav.getBoundingClientRect().bottom + 80; // a group whose title is near the tabs
     let here = groups[0];
     for (const group of groups) if (group.getBoundingClientRect().top <= top) here = group;
     if (window.innerHeight + window.scrollY >= document.documentElement.scrollHeight - 2) here = groups[groups.length - 1];
