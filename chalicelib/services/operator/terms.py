@@ -104,7 +104,7 @@ def _amount(raw: object, name: str, maximum: float) -> float | None:
         return None
     if isinstance(raw, bool) or not isinstance(raw, int | float) or not 0 <= raw <= maximum:
         raise InvalidInput(f"{name} must be a number from 0 to {maximum:g}, or null", path=name)
-    return raw
+    return round(float(raw), 2)  # money, in cents (and always a number DynamoDB can hold)
 
 
 def _whole(raw: object, name: str, maximum: int, nullable: bool) -> int | None:

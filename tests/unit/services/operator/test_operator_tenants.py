@@ -215,3 +215,10 @@ def test_an_empty_change_writes_nothing() -> None:
     service, store = _service(_tenant())
     assert service.change("t_aqua", {})["id"] == "t_aqua"
     assert store.writes == []
+
+
+def test_a_spending_cap_is_kept_in_cents() -> None:
+    service, store = _service(_tenant())
+    assert service.change("t_aqua", {"spending_cap": 80.129})["spending_cap"] == 80.13
+    assert service.change("t_aqua", {"spending_cap": 1e-300})["spending_cap"] == 0.0
+    assert store.writes[-1] == ("t_aqua", {"spending_cap": 0.0})
