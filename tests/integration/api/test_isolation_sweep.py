@@ -126,7 +126,7 @@ def world(settings: Settings, test_environ: dict[str, str]) -> Iterator[World]:
 
 
 def _with_api_keys(world: World) -> None:
-    """An admin-role API key for each business, when the API offers keys."""
+    """An admin-role API key and a webhook for each business, when the API offers them."""
     if not any(path == "/api/keys" and method == "POST" for method, path, _ in ROUTES):
         return
     for who in (world.a, world.b):
@@ -134,6 +134,10 @@ def _with_api_keys(world: World) -> None:
                         {"name": f"sweep {who.marker}", "role": "admin"})
         who.tokens["api_key"] = made["key"]
         who.ids["key_id"] = made["id"]
+        hook = world.ok("POST", "/api/webhooks", who.tokens["owner"],
+                        {"url": f"https://hooks.example.com/{who.marker}",
+                         "events": ["contact.created"]})
+        who.ids["webhook_id"] = hook["id"]
 
 
 def _credentials(who: Business) -> list[tuple[str, str]]:
