@@ -54,17 +54,21 @@ export function createEditor(host, { onChange, onFocusState } = {}) {
     const control = field.multiline
       ? el("textarea", { id, name: field.path, rows: 3, "aria-describedby": `${id}-error` }, field.value)
       : el("input", { id, name: field.path, value: field.value, "aria-describedby": `${id}-error` });
+    const reads = el("q", {});
+    const hint = el("p", { class: "hint", id: `${id}-hint` }, "Reads as ", reads,
+      ". Keep the parts in {{ }} and {% %} as written: they are filled in during the call.");
+    const explain = () => {
+      hint.hidden = !hasLiquid(control.value);
+      reads.textContent = readable(control.value).replace(/\s+/g, " ").trim().slice(0, 120);
+    };
+    explain();
+    control.setAttribute("aria-describedby", `${id}-hint ${id}-error`);
     control.addEventListener("input", () => {
       state.properties = state.properties || {};
       state.properties[field.key] = control.value;
+      explain();
       changed(false);
     });
-    const hint = hasLiquid(field.value)
-      ? el("p", { class: "hint", id: `${id}-hint` }, "Reads as ",
-        el("q", {}, readable(field.value).replace(/\s+/g, " ").trim().slice(0, 120)),
-        ". Keep the parts in {{ }} and {% %} as written: they are filled in during the call.")
-      : null;
-    if (hint) control.setAttribute("aria-describedby", `${id}-hint ${id}-error`);
     return el("div", { class: "field" }, el("label", { for: id }, field.label), control, hint, errorSlot(`${id}-error`, field.path));
   }
 
