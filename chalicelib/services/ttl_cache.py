@@ -24,3 +24,7 @@ class TtlCache:
             self._items.clear()
         self._items[key] = (self.clock() + self.ttl, value)
         return value
+
+    def forget(self, key: Any) -> None:
+        """Drop one key: the next read loads it again (a change made in this container)."""
+        self._items.pop(key, None)

@@ -112,6 +112,10 @@ class TenantGate:
     def standing(self, tenant_id: str, now: float | None = None) -> Standing:
         return self.tenant(tenant_id).standing()
 
+    def forget(self, tenant_id: str) -> None:
+        """The operator changed the tenant's terms here: this container sees it at once."""
+        self._cache.forget(tenant_id)
+
     # --- the API ---------------------------------------------------------------------
     def require_writable(self, who: Principal, now: float | None = None) -> None:
         """403 ``tenant_inactive`` (with the reason and validity date) on an inactive
