@@ -38,6 +38,12 @@ def admin(page: Page, api: FakeApi) -> Page:
     api.reply("GET", "api/flows", {"flows": [FLOW]})
     api.reply("GET", "api/flows/default-voice", {"flow": FLOW, "definition": DEFINITION})
     api.reply("GET", "api/flows/default-voice/revisions", REVISIONS)
+    api.reply("GET", "api/queues", {"queues": []})
+    api.reply("GET", "api/workflow", {"filters": [], "default_filter": None})
+    api.reply("GET", "api/reports/settings", {"default": {}, "queues": {}})
+    for who in ("owner", "agent"):
+        api.reply("GET", f"api/agents/u_{who}/routing",
+                  {"error": "not_found", "message": "no routing profile"}, status=404)
     return page
 
 
