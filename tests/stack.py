@@ -106,7 +106,9 @@ def stack() -> Iterator[RunningStack]:
     log_dir = Path(tempfile.mkdtemp(prefix="hotline-e2e-"))
     config = StackConfig(app_port=free_port(), sim_port=free_port(), ddb_port=free_port(),
                          data_dir=None, log_dir=log_dir, table_prefix="e2e",
-                         time_scale=TIME_SCALE)
+                         time_scale=TIME_SCALE,
+                         # outgoing webhooks to a receiver on 127.0.0.1 (as a local run)
+                         extra_env={"HOTLINE_ALLOW_LOOPBACK_HTTP": "1"})
     running = Stack(config)
     try:
         running.start()
