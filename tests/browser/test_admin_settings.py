@@ -39,7 +39,7 @@ VIP = {"name": "VIP", "expression": "vip == true",
        "targets": [{"queue": "support", "priority": 10}]}
 WORKFLOW = {"filters": [VIP], "default_filter": {"queue": "support"}}
 SL = {"default": {"sl_threshold_seconds": 20, "sl_target": 0.8, "short_abandon_seconds": 5,
-                  "sl_formula": "FLEX"}, "queues": {}, "fcr_window_days": 7}
+                  "sl_formula": "flex"}, "queues": {}, "fcr_window_days": 7}
 PROFILE = {"id": "u_agent", "name": "Alex Agent", "activity": "available", "tier": "full-time",
            "skills": ["orders"], "attributes": {},
            "capacity": {"voice": 1, "sms": 3, "chat": 3, "voicemail": 1},
@@ -96,6 +96,7 @@ def test_an_owner_edits_a_queue_and_creates_another(
     form.get_by_label("after", exact=True).fill("90")
     form.get_by_label("Answered within").fill("30")
     form.get_by_label("Target").fill("90")
+    form.get_by_label("Counted as").select_option("connect")
     screenshot(admin, "admin-queue-editor", part="#queues")
     form.get_by_role("button", name="Save queue").click()
     expect(admin.get_by_text("Queue orders saved.")).to_be_visible()
@@ -107,7 +108,8 @@ def test_an_owner_edits_a_queue_and_creates_another(
     assert queue["wait_message"] == "Thanks for holding."
     assert queue["max_wait_seconds"] == 900 and queue["overflow_after_seconds"] == 60
     assert api.requests("PUT", "api/reports/settings")[0].body == {
-        "queues": {"orders": {"sl_threshold_seconds": 30, "sl_target": 0.9}}}
+        "queues": {"orders": {"sl_threshold_seconds": 30, "sl_target": 0.9,
+                              "sl_formula": "connect"}}}
     assert api.requests("PUT", "api/workflow")[0].body == {
         "filters": [VIP, {"name": "Overflow from orders", "expression": 'queue == "orders"',
                           "targets": [{"queue": "orders", "timeout": 90},

@@ -20,6 +20,8 @@ const STRATEGIES = [
   ["longest-idle", "Longest idle agent first"], ["round-robin", "Round robin"],
   ["fewest-contacts-today", "Fewest contacts today"], ["ring-all", "Ring every free agent at once"]];
 const OVERFLOW_PREFIX = "Overflow from ";
+const FORMULAS = [["flex", "Hang-ups count as missed (Flex)"], ["connect", "Hang-ups within the time count as met (Connect)"],
+  ["answered-only", "Answered calls only"]];
 const state = { queues: [], workflow: { filters: [], default_filter: null }, sl: { default: {}, queues: {} } };
 
 export function overflowOf(workflow, name) {
@@ -139,7 +141,11 @@ function editorForm(queue) {
       fieldRow(
         numberField("queue-sl-threshold", "sl_threshold_seconds", "Answered within", sl.sl_threshold_seconds, { min: 0, max: 3600, unit: "seconds" }),
         numberField("queue-sl-target", "sl_target", "Target", sl.sl_target === undefined ? "" : Math.round(sl.sl_target * 100), { min: 0, max: 100, unit: "%" }),
-        numberField("queue-short-abandon", "short_abandon_seconds", "Ignore hang-ups within", sl.short_abandon_seconds, { min: 0, max: 600, unit: "seconds" }))),
+        numberField("queue-short-abandon", "short_abandon_seconds", "Ignore hang-ups within", sl.short_abandon_seconds, { min: 0, max: 600, unit: "seconds" })),
+      el("div", { class: "field" }, el("label", { for: "queue-sl-formula" }, "Counted as"),
+        el("select", { id: "queue-sl-formula", name: "sl_formula" },
+          FORMULAS.map(([value, label]) => new Option(label, value, false, value === (sl.sl_formula || "flex")))),
+        el("p", { class: "error", "data-error-for": "sl_formula" }))),
     el("div", { class: "actions" },
       el("button", { class: "btn primary", type: "submit" }, isNew ? "Create queue" : "Save queue"),
       el("button", { class: "btn", type: "button", "data-cancel": true }, "Cancel"),
@@ -181,6 +187,8 @@ function slBody(form, name) {
   if (threshold !== null && threshold !== now.sl_threshold_seconds) wanted.sl_threshold_seconds = threshold;
   if (target !== null && target / 100 !== now.sl_target) wanted.sl_target = target / 100;
   if (short !== null && short !== now.short_abandon_seconds) wanted.short_abandon_seconds = short;
+  const formula = form.elements.namedItem("sl_formula").value;
+  if (formula !== (now.sl_formula || "flex")) wanted.sl_formula = formula;
   return Object.keys(wanted).length ? wanted : null;
 }
 
