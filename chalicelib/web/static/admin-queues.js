@@ -20,7 +20,7 @@ const STRATEGIES = [
   ["longest-idle", "Longest idle agent first"], ["round-robin", "Round robin"],
   ["fewest-contacts-today", "Fewest contacts today"], ["ring-all", "Ring every free agent at once"]];
 const OVERFLOW_PREFIX = "Overflow from ";
-const FORMULAS = [["flex", "Hang-ups count as missed (Flex)"], ["connect", "Hang-ups within the time count as met (Connect)"],
+const FORMULAS = [["flex", "Flex: hang-ups missed"], ["connect", "Connect: early hang-ups met"],
   ["answered-only", "Answered calls only"]];
 const state = { queues: [], workflow: { filters: [], default_filter: null }, sl: { default: {}, queues: {} } };
 
