@@ -48,7 +48,8 @@ def owner(page: Page) -> Page:
 def expected_edges(definition: dict[str, Any]) -> set[tuple[str, str]]:
     names = {state["name"] for state in definition["states"]}
     return {(state["name"], t["next"]) for state in definition["states"]
-            for t in state.get("transitions", []) if t.get("next") in names}
+            for t in state.get("transitions", [])
+            if t.get("next") in names and t["next"] != state["name"]}  # loops: in the box
 
 
 def overlap(a: dict[str, float], b: dict[str, float]) -> bool:

@@ -80,13 +80,16 @@ function wrap(text, width, size, measure) {
   return shown;
 }
 
-function boxOf(state, measure) {
+// A transition back to its own widget is written inside the box ("↻ No input"), not drawn
+// as an arrow: dagre's self-loops leave the box's room, and a loop reads plainly as text.
+function boxOf(state, loops, measure) {
   const inner = BOX_WIDTH - 2 * PAD;
   const lines = wrap(summary(state), inner, 13, measure);
   return {
     width: BOX_WIDTH,
-    height: 52 + Math.max(lines.length, 1) * LINE,
+    height: 52 + Math.max(lines.length, 1) * LINE + (loops.length ? LINE + 2 : 0),
     lines,
+    loop: loops.length ? clip(`↻ Again on: ${loops.join(" · ")}`, inner, 12, measure, 600) : null,
     name: clip(state.name, inner, 14, measure, 700),
   };
 }
@@ -103,10 +106,14 @@ function layout(definition, measure) {
   graph.setGraph({ rankdir: "TB", nodesep: 36, ranksep: 56, edgesep: 18, marginx: 16, marginy: 16 });
   graph.setDefaultEdgeLabel(() => ({}));
   const states = definition.states || [];
+  const edges = edgesOf(definition);
+  const loops = new Map(edges.filter((e) => e.from === e.to).map((e) => [e.from, e.labels]));
   for (const state of states) {
-    if (state && state.name && !graph.hasNode(state.name)) graph.setNode(state.name, { ...boxOf(state, measure), state });
+    if (state && state.name && !graph.hasNode(state.name)) {
+      graph.setNode(state.name, { ...boxOf(state, loops.get(state.name) || [], measure), state });
+    }
   }
-  for (const edge of edgesOf(definition)) {
+  for (const edge of edges.filter((e) => e.from !== e.to)) {
     const label = labelOf(edge.labels, measure);
     graph.setEdge(edge.from, edge.to, { ...label, labelpos: "c", edge });
   }
@@ -148,7 +155,8 @@ function nodeView(name, box, changed) {
   changed ? svg("text", { class: "edited", x: box.width - PAD, y: PAD + 12, "text-anchor": "end" }, changed) : null,
   svg("text", { class: "name", x: PAD, y: PAD + 32 }, box.name),
   svg("text", { class: "prompt", x: PAD, y: PAD + 50 },
-    box.lines.map((line, index) => svg("tspan", { x: PAD, dy: index ? LINE : 0 }, line))));
+    box.lines.map((line, index) => svg("tspan", { x: PAD, dy: index ? LINE : 0 }, line))),
+  box.loop ? svg("text", { class: "loop", x: PAD, y: box.height - PAD + 2 }, box.loop) : null);
 }
 
 function edgeView(edge, data) {
