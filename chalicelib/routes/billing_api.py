@@ -21,7 +21,8 @@ bp = Blueprint(__name__)
 MONTH = text(7, 7, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
 INVOICE_MONTH = {"month": text(11, 7, pattern=r"^\d{4}-(0[1-9]|1[0-2])(\.csv)?$")}
 TENANT = {"tenant_id": text(128, 1)}
-USAGE_QUERY = {"month": MONTH, "kind": choice(*KINDS), "cursor": text(300, 3, pattern=r"^r#")}
+KIND = {**choice(*KINDS), "maxLength": max(len(kind) for kind in KINDS)}
+USAGE_QUERY = {"month": MONTH, "kind": KIND, "cursor": text(128, 3, pattern=r"^r#")}
 
 
 def _usage(tenant_id: str) -> Any:
