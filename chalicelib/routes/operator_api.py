@@ -30,7 +30,7 @@ def tenants() -> Any:
     from chalicelib.wiring import get_tenant_operations
 
     operator(bp.current_request)
-    return get_tenant_operations().list()
+    return get_tenant_operations().tenants()
 
 
 @bp.route("/api/operator/tenants/{tenant_id}", methods=["GET"])

@@ -207,6 +207,22 @@ class TenantRepository:
     def count_users(self, tenant_id: str) -> int:
         return int(UserModel.count(tenant_id))
 
+    @dynamo_call("count every tenant's users")
+    def user_counts(self) -> dict[str, int]:
+        """Users per tenant in one Scan of the keys (the console's list: not a Query each)."""
+        counts: dict[str, int] = {}
+        for model in UserModel.scan(attributes_to_get=["tenant_id", "user_id"]):
+            counts[model.tenant_id] = counts.get(model.tenant_id, 0) + 1
+        return counts
+
+    @dynamo_call("list every number")
+    def numbers_by_tenant(self) -> dict[str, list[str]]:
+        """Each tenant's own numbers, from one Scan of the numbers table."""
+        found: dict[str, list[str]] = {}
+        for model in PhoneNumberModel.scan(attributes_to_get=["number", "tenant_id"]):
+            found.setdefault(model.tenant_id, []).append(model.number)
+        return found
+
     @dynamo_call("get tenant permissions")
     def stored_permissions(self, tenant_id: str) -> dict[str, bool] | None:
         """The permissions map exactly as stored (None when never set), for a compare-and-set."""

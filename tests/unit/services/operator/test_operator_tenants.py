@@ -42,6 +42,12 @@ class FakeStore:
     def count_users(self, tenant_id: str) -> int:
         return self.users.get(tenant_id, 0)
 
+    def user_counts(self) -> dict[str, int]:
+        return dict(self.users)
+
+    def numbers_by_tenant(self) -> dict[str, list[str]]:
+        return {t: [n.number for n in ns] for t, ns in self.numbers.items()}
+
     def stored_permissions(self, tenant_id: str) -> dict[str, bool] | None:
         return self.raw_permissions[tenant_id]
 
@@ -81,7 +87,7 @@ def test_list_shows_every_tenant_but_the_platform_with_numbers_and_user_counts()
     store.numbers["t_a"] = [PhoneNumber("+14155550100", "t_a")]
     store.users["t_a"] = 3
     # when the operator lists tenants
-    listed = service.list()["tenants"]
+    listed = service.tenants()["tenants"]
     # then the platform is not among them, and each view has numbers and a user count
     assert [t["id"] for t in listed] == ["t_a", "t_b"]
     assert listed[0]["numbers"] == ["+14155550100"] and listed[0]["users"] == 3
