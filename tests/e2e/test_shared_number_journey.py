@@ -96,6 +96,7 @@ def test_a_shared_number_hands_callers_to_two_businesses_each_served_in_its_own_
             assert phone.device(desk.device or "")["account_sid"] == business.account_sid
             business.agent.ok("PUT", "/api/me/activity", {"activity": "available"})
             task, agent_leg = take(phone, desk, caller)
+            assert task["caller"] == caller  # the caller's own number, kept by the forward
             room = wait_together(phone, leg["call_sid"], agent_leg)
             assert {p["label"] for p in room["participants"]} == {"agent", "customer"}
             phone.hangup(sid)
