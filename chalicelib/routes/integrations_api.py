@@ -17,7 +17,7 @@ NEW_KEY = obj({"name": text(80, 1), "role": choice("agent", "supervisor", "admin
 NEW_WEBHOOK = obj({"url": text(2000, 1), "events": strings(4, 40),
                    "description": text(200)}, required=("url", "events"), closed=True)
 LOG = {"limit": text(3, 1, pattern="^[0-9]+$")}
-EXPORT = {"format": choice("json", "csv"), "cursor": text(2000),
+EXPORT = {"format": text(4, 3, pattern="^(json|csv)$"), "cursor": text(128),
           "limit": text(3, 1, pattern="^[0-9]+$")}
 EXPORT_TIMES = {**EXPORT, "since": text(40), "until": text(40)}
 

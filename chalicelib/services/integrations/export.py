@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from chalicelib.domain.crm import Contact, Interaction
 from chalicelib.domain.errors import InvalidInput
 from chalicelib.domain.identity import Principal, Role
-from chalicelib.domain.integrations import decode_cursor, encode_cursor
+from chalicelib.domain.integrations import decode_cursor, encode_cursor, tenant_mark
 
 E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 DEFAULT_LIMIT = 100
@@ -143,14 +143,11 @@ class CrmExport:
     def contact_page(self, who: Principal, cursor: str | None,
                      limit: int = DEFAULT_LIMIT) -> ExportPage:
         who.require(Role.SUPERVISOR)
-        position = decode_cursor(cursor)
-        after = None
-        if position is not None:
-            if position.get("k") != "c" or not isinstance(position.get("after"), str):
-                raise InvalidInput("cursor is not one this API gave out", path="cursor")
-            after = position["after"]
+        position = decode_cursor(cursor, "c", who.tenant_id, 1)
+        after = position[0] if position else None
         found, last = self.contacts.list_contacts(who.tenant_id, after, limit)
-        next_cursor = encode_cursor({"k": "c", "after": last}) if last else None
+        mark = tenant_mark(who.tenant_id)
+        next_cursor = encode_cursor(["c", mark, last]) if last else None
         return ExportPage("contacts", CONTACT_COLUMNS, [contact_row(c) for c in found],
                           next_cursor)
 
@@ -158,18 +155,25 @@ class CrmExport:
                          limit: int = DEFAULT_LIMIT, since: str | None = None,
                          until: str | None = None) -> ExportPage:
         who.require(Role.SUPERVISOR)
-        position = decode_cursor(cursor)
+        position = decode_cursor(cursor, "i", who.tenant_id, 4)
         start = _instant(since, "since") or 0.0
         end = _instant(until, "until") or self.clock() + 86400.0
         key = None
         if position is not None:
-            key = position.get("key")
-            if position.get("k") != "i" or not isinstance(key, dict) or \
-                    key.get("tenant_id") != {"S": who.tenant_id}:
-                raise InvalidInput("cursor is not one this API gave out", path="cursor")
-            start, end = float(position.get("start", start)), float(position.get("end", end))
+            iid, at, first, last_at = position
+            try:
+                start, end = float(first), float(last_at)
+                float(at)
+            except ValueError as exc:
+                raise InvalidInput("cursor is not one this API gave out",
+                                   path="cursor") from exc
+            key = {"tenant_id": {"S": who.tenant_id}, "interaction_id": {"S": iid},
+                   "started_at": {"N": at}}
         found, last = self.interactions.page(who.tenant_id, start, end, limit, key)
-        next_cursor = (encode_cursor({"k": "i", "key": last, "start": start, "end": end})
-                       if last else None)
+        next_cursor = None
+        if last:
+            next_cursor = encode_cursor(["i", tenant_mark(who.tenant_id),
+                                         str(last["interaction_id"]["S"]),
+                                         str(last["started_at"]["N"]), repr(start), repr(end)])
         return ExportPage("interactions", INTERACTION_COLUMNS,
                           [interaction_row(i) for i in found], next_cursor)

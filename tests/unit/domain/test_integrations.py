@@ -24,6 +24,7 @@ from chalicelib.domain.integrations import (
     retry_at,
     secrets_match,
     signature_header,
+    tenant_mark,
     verify_signature,
 )
 
@@ -115,11 +116,13 @@ def test_events_must_be_known_and_the_bad_one_is_named_by_its_path():
         check_events([])
 
 
-def test_cursors_round_trip_and_garbage_is_refused_naming_the_cursor():
-    position = {"k": "i", "key": {"tenant_id": {"S": "tn_1"}}, "start": 0.0}
-    assert decode_cursor(encode_cursor(position)) == position
-    assert decode_cursor(None) is None
-    for junk in ("%%%", "bm90IGpzb24", encode_cursor({"k": 1})[:-3] + "!!!"):
+def test_cursors_round_trip_for_their_tenant_only_and_garbage_is_refused_by_name():
+    cursor = encode_cursor(["i", tenant_mark("tn_1"), "CA123", "1700000000.5", "0.0", "9.0"])
+    assert len(cursor) <= 128
+    assert decode_cursor(cursor, "i", "tn_1", 4) == ["CA123", "1700000000.5", "0.0", "9.0"]
+    assert decode_cursor(None, "i", "tn_1", 4) is None
+    for junk, tenant, kind in [(cursor, "tn_2", "i"), (cursor, "tn_1", "c"), ("%%%", "tn_1", "i"),
+                               ("bm90IGEgY3Vyc29y", "tn_1", "i")]:
         with pytest.raises(InvalidInput) as err:
-            decode_cursor(junk)
+            decode_cursor(junk, kind, tenant, 4)
         assert err.value.path == "cursor"
