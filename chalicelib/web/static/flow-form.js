@@ -59,7 +59,8 @@ export function createEditor(host, { onChange, onFocusState } = {}) {
       ". Keep the parts in {{ }} and {% %} as written: they are filled in during the call.");
     const explain = () => {
       hint.hidden = !hasLiquid(control.value);
-      reads.textContent = readable(control.value).replace(/\s+/g, " ").trim().slice(0, 120);
+      const text = readable(control.value).replace(/\s+/g, " ").trim();
+      reads.textContent = text.length > 140 ? `${text.slice(0, 139).trimEnd()}…` : text;
     };
     explain();
     control.setAttribute("aria-describedby", `${id}-hint ${id}-error`);

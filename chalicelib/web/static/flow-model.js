@@ -112,10 +112,12 @@ function variable(expression) {
   return `[${last.replace(/_/g, " ")}]`;
 }
 
-// Text with its Liquid shown plainly: variables in brackets, an if's first branch, no tags.
+// Text with its Liquid shown plainly: variables in brackets, an if's or a case's first
+// branch, no other tags.
 export function readable(text) {
   return String(text || "")
     .replace(/\{%-?\s*if\b[^%]*-?%\}([\s\S]*?)(\{%-?\s*else\s*-?%\}[\s\S]*?)?\{%-?\s*endif\s*-?%\}/g, "$1")
+    .replace(/\{%-?\s*case\b[^%]*%\}\s*(?:\{%-?\s*when\b[^%]*%\})?([\s\S]*?)(?:\{%-?\s*(?:when|else)\b[^%]*%\}[\s\S]*?)?\{%-?\s*endcase\s*-?%\}/g, "$1")
     .replace(/\{%[\s\S]*?%\}/g, "")
     .replace(/\{\{-?\s*([\s\S]*?)\s*-?\}\}/g, (_all, expression) => variable(expression));
 }
