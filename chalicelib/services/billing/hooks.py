@@ -2,10 +2,12 @@
 
 - ``WebhookMeter.wrap(handler)`` wraps a Twilio webhook handler. Before the handler runs,
   it meters what the request reports: a leg's final status with its ``CallDuration``
-  (voice minutes), a ``RecordingDuration`` with its ``RecordingSid`` (recording minutes),
-  an inbound message (SMS segments or a WhatsApp message). After the handler answers, the
-  ``<Message>`` replies in its TwiML are metered as outbound messages, keyed by the inbound
-  MessageSid and their position (Twilio creates those messages; their SIDs never reach us).
+  (voice minutes), a ``<Dial>`` action's ``DialCallSid`` with its ``DialCallDuration`` (the
+  dialed leg, in outbound minutes), a ``RecordingDuration`` with its ``RecordingSid``
+  (recording minutes), an inbound message (SMS segments or a WhatsApp message). After the
+  handler answers, the ``<Message>`` replies in its TwiML are metered as outbound messages,
+  keyed by the inbound MessageSid and their position (Twilio creates those messages; their
+  SIDs never reach us).
 - ``MeteredCarrier`` wraps the carrier adapter: every message sent through Twilio's REST API
   (agents' replies, flows' send-message) is metered with the SID Twilio returned.
 
@@ -82,6 +84,14 @@ class WebhookMeter:
             if tenant_id:
                 self.billing.meter_call_leg(tenant_id, p["CallSid"], p.get("Direction", ""),
                                             duration)
+        dialed = _digits(p.get("DialCallDuration"))
+        if dialed is not None and p.get("DialCallSid"):
+            # a <Dial>'s action: the dialed (child) leg, which has no status callback of
+            # its own; Twilio bills it as an outbound leg
+            tenant_id = tenant_id or self.tenant_of(hook)
+            if tenant_id:
+                self.billing.meter_call_leg(tenant_id, p["DialCallSid"], "outbound-dial",
+                                            dialed)
         recorded = _digits(p.get("RecordingDuration"))
         if recorded and p.get("RecordingSid"):
             tenant_id = tenant_id or self.tenant_of(hook)

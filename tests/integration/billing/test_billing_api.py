@@ -141,3 +141,22 @@ def test_a_bad_month_is_a_400_naming_the_field(client, line, settings):
         response = client.http.get(path, headers=owner)
         assert response.status_code == 400, path
         assert json.loads(response.body)["path"] == "month"
+
+
+def test_a_dial_action_meters_the_dialed_leg_and_its_recording(client, line, settings):
+    # given a flow's <Dial record> whose action reports the dialed leg and the recording
+    from chalicelib.adapters.dynamo.usage_repository import UsageRepository
+
+    params = line.call_params("CA" + uuid.uuid4().hex, CallStatus="in-progress",
+                              DialCallSid="CA" + uuid.uuid4().hex, DialCallStatus="completed",
+                              DialCallDuration="95", RecordingSid="RE" + uuid.uuid4().hex,
+                              RecordingDuration="95")
+    body, headers = line.signed("/twilio/voice/flow", params)
+    # when it arrives twice
+    for _ in range(2):
+        assert client.http.post("/twilio/voice/flow", body=body,
+                                headers=headers).status_code == 200
+    # then the dialed leg counts two outbound minutes and the recording two minutes, once
+    counters = UsageRepository(settings).counters(line.tenant.tenant_id, _month(line))
+    assert (counters["voice_out_minutes"], counters["recording_minutes"]) == (2, 2)
+    assert counters["voice_in_minutes"] == 0
