@@ -87,6 +87,8 @@ def test_a_shared_number_hands_callers_to_two_businesses_each_served_in_its_own_
             phone.calls(to=b.number, from_=c, direction="inbound")), None),
             what=f"the forward to {business.name}")
         assert leg["account_sid"] == business.account_sid and leg["direction"] == "inbound"
+        # (the caller's number is a valid caller ID for a forward: no warning 13214)
+        assert phone.transcript(sid, "error") == []
         # and the business's own flow answers; support is 2
         phone.wait_for_text(leg["call_sid"], "press 2")
         phone.press(sid, "2", wait=False)  # heard across the bridge by its Gather
