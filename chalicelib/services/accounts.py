@@ -37,6 +37,9 @@ class ResetLinks(Protocol):
 
 # Sets an agent's routing presence offline; (tenant id, user id).
 GoOffline = Callable[[str, str], None]
+# Copies a changed name or mobile into the user's routing profile, if they have one
+# (the profile keeps its own copy: the wallboard's name, the part-timer's phone).
+SyncProfile = Callable[[str, str, Mapping[str, object]], None]
 
 
 def desk_view(tenant: Tenant, dispositions: list[str],
@@ -72,10 +75,12 @@ def _mobile(raw: object) -> str | None:
 
 
 class UserAccounts:
-    def __init__(self, users: UserStore, reset: ResetLinks, go_offline: GoOffline) -> None:
+    def __init__(self, users: UserStore, reset: ResetLinks, go_offline: GoOffline,
+                 sync_profile: SyncProfile | None = None) -> None:
         self.users = users
         self.reset = reset
         self.go_offline = go_offline
+        self.sync_profile = sync_profile
 
     def _target(self, who: Principal, user_id: str) -> User:
         """The user, in the caller's own business, if the caller may manage them."""
@@ -110,8 +115,8 @@ class UserAccounts:
         if "mobile" in body:
             changes["mobile"] = _mobile(body["mobile"])
         keep_owner = None
-        if "role" in body and _role(body["role"]) is not user.role:
-            role = _role(body["role"])
+        role = _role(body["role"]) if "role" in body else user.role
+        if role is not user.role:
             if user.user_id == who.user_id:
                 raise Conflict("you cannot change your own role")
             if role is Role.OWNER and who.role is not Role.OWNER:
@@ -120,6 +125,9 @@ class UserAccounts:
                 keep_owner = self._other_active_owner(who, user)
             changes["role"] = role.value
         self._write(who, user, changes, keep_owner=keep_owner)
+        copied = {k: v for k, v in changes.items() if k in ("name", "mobile")}
+        if copied and self.sync_profile is not None:
+            self.sync_profile(who.tenant_id, user_id, copied)
         return self._view(who, user_id)
 
     def deactivate(self, who: Principal, user_id: str) -> dict[str, Any]:

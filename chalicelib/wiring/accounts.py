@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -41,5 +42,17 @@ def get_user_accounts() -> UserAccounts:
     def go_offline(tenant_id: str, user_id: str) -> None:
         wiring.get_agent_desk().set_activity(tenant_id, user_id, "offline")
 
+    def sync_profile(tenant_id: str, user_id: str, changes: Mapping[str, object]) -> None:
+        from chalicelib.domain.errors import NotFound
+
+        try:
+            wiring.get_agent_desk().me(tenant_id, user_id)
+        except NotFound:
+            return  # no routing profile (an owner who takes no calls): nothing to copy
+        body = dict(changes)
+        if "mobile" in body and body["mobile"] is None:
+            body["take_on_mobile"] = False  # no phone to ring any more
+        wiring.get_routing_admin().put_agent_routing(tenant_id, user_id, body)
+
     return UserAccounts(wiring.get_tenant_repository(), wiring.get_password_reset(),
-                        go_offline)
+                        go_offline, sync_profile)

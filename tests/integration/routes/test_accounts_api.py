@@ -233,6 +233,26 @@ def test_an_owner_edits_name_role_and_mobile_and_the_role_applies_at_once(
     assert status == 200 and view["mobile"] is None
 
 
+def test_a_new_name_and_mobile_reach_the_routing_profile(shop: Business) -> None:
+    from chalicelib.wiring import get_agent_desk, get_routing_admin
+
+    # given a part-timer who takes calls on their mobile
+    shop.add("u_pia", Role.AGENT)
+    get_routing_admin().put_agent_routing(shop.tenant_id, "u_pia", {
+        "tier": "part-time", "mobile": "+14155550100", "take_on_mobile": True})
+    owner = shop.token(_owner(shop))
+    # when the owner changes their name and mobile
+    assert shop.call("PATCH", "/api/users/u_pia", owner,
+                     {"name": "Pia P.", "mobile": "+14155550111"})[0] == 200
+    # then routing rings the new number under the new name
+    agent = get_agent_desk().me(shop.tenant_id, "u_pia")
+    assert (agent.name, agent.mobile, agent.take_on_mobile) == ("Pia P.", "+14155550111", True)
+    # and once the mobile is removed, nothing is rung on it
+    assert shop.call("PATCH", "/api/users/u_pia", owner, {"mobile": None})[0] == 200
+    agent = get_agent_desk().me(shop.tenant_id, "u_pia")
+    assert (agent.mobile, agent.take_on_mobile) == (None, False)
+
+
 @pytest.mark.parametrize(("body", "path"), [({"role": "boss"}, "role"),
                                             ({"mobile": "not a number"}, "mobile"),
                                             ({"name": ""}, "name"),
