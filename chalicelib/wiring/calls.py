@@ -60,7 +60,8 @@ def get_call_control():  # type: ignore[no-untyped-def]
 def get_transfers():  # type: ignore[no-untyped-def]
     from chalicelib.services.calls.transfers import Transfers
 
-    return Transfers(wiring.get_call_context(), wiring.get_conference_legs())
+    return Transfers(wiring.get_call_context(), wiring.get_conference_legs(),
+                     outbound=wiring.get_tenant_gate().require_outbound)
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib.domain.calls import state as calls
@@ -27,13 +28,17 @@ CARRIED_OVER = ("transfer_from", "transfer_conference", "transfer_customer_sid",
 
 
 class Transfers:
-    def __init__(self, ctx: CallContext, legs: ConferenceLegs) -> None:
+    def __init__(self, ctx: CallContext, legs: ConferenceLegs,
+                 outbound: Callable[[str, str], None] | None = None) -> None:
         self.ctx = ctx
         self.legs = legs
+        self.outbound = outbound  # the tenant gate: a number is an outbound call (voice_out)
 
     def transfer(self, tenant_id: str, agent_id: str, task_id: str,
                  body: dict[str, Any]) -> Task:
         to = calls.parse_target(body.get("to"))
+        if to.kind == "number" and self.outbound is not None:
+            self.outbound(tenant_id, "voice_out")  # 403 permission_off / spending cap
         mode = calls.parse_mode(body.get("mode"))
         notes = str(body.get("notes") or "")
         if len(notes) > NOTES_MAX:

@@ -109,6 +109,16 @@ def test_an_outbound_call_with_voice_out_off_is_refused_naming_it(owner: Session
     assert body["error"] == "permission_off" and "voice_out" in body["message"]
 
 
+def test_a_transfer_to_an_outside_number_with_voice_out_off_is_refused(owner: Session) -> None:
+    _terms(owner, permissions={**ALL_ON, "voice_out": False})
+
+    status, body = owner.send("POST", "/api/tasks/TK_any/transfer",
+                              body={"to": {"number": "+14155550199"}, "mode": "cold"})
+
+    assert status == 403
+    assert body["error"] == "permission_off" and "voice_out" in body["message"]
+
+
 class Spend:
     def __init__(self, amount: float) -> None:
         self.amount = amount
