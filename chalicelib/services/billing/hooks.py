@@ -130,8 +130,7 @@ def message_bodies(twiml: str) -> list[str]:
 
 class Carrier(Protocol):
     def send_message(self, tenant: Tenant, from_: str, to: str, body: str,
-                     media_urls: tuple[str, ...] = (),
-                     status_callback: str | None = None) -> str: ...
+                     *args: Any, **options: Any) -> str: ...
     def place_call(self, tenant: Tenant, from_: str, to: str, url: str, timeout: int = 60,
                    status_callback: str | None = None) -> str: ...
 
@@ -144,10 +143,10 @@ class MeteredCarrier:
         self.billing = billing
 
     def send_message(self, tenant: Tenant, from_: str, to: str, body: str,
-                     media_urls: tuple[str, ...] = (),
-                     status_callback: str | None = None) -> str:
-        sid = self.carrier.send_message(tenant, from_, to, body, media_urls=media_urls,
-                                        status_callback=status_callback)
+                     *args: Any, **options: Any) -> str:
+        """The carrier's ``send_message`` with the options as given (media, status
+        callback), then the message metered."""
+        sid = self.carrier.send_message(tenant, from_, to, body, *args, **options)
         channel = "whatsapp" if to.startswith(WHATSAPP) else "sms"
         try:
             self.billing().meter_message(tenant.tenant_id, sid, channel, "outbound", body)
