@@ -5,10 +5,14 @@ them too, so a bill never misses a number even between sweeps."""
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 
+from chalicelib.domain.errors import HotlineError
 from chalicelib.services.billing.service import BillingService
+
+log = logging.getLogger("hotline.billing")
 
 
 class NumbersSweep:
@@ -25,4 +29,9 @@ class NumbersSweep:
         if self._last is not None and at - self._last < self.every:
             return 0
         self._last = at
-        return self.billing.meter_held_numbers(self.holders(), at)
+        try:
+            return self.billing.meter_held_numbers(self.holders(), at)
+        except HotlineError as exc:  # the rest of the sweep (outbox, routing) must still run
+            log.error("metering held numbers failed (next try in %.0f s): %s: %s",
+                      self.every, type(exc).__name__, exc.message)
+            return 0
