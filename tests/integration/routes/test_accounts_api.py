@@ -377,3 +377,6 @@ def test_agents_are_refused_flows_and_read_only_the_desks_part_of_the_tenant(
     assert seen["standing"]["active"] is True
     status, full = shop.call("GET", "/api/tenant", supervisor)
     assert status == 200 and {"hours", "holidays", "numbers"} <= set(full)
+    # nor the other settings pages' reads (users, reports' thresholds, keys, webhooks)
+    for path in ("/api/users", "/api/reports/settings", "/api/keys", "/api/webhooks"):
+        assert shop.call("GET", path, agent)[0] == 403, path
