@@ -130,3 +130,31 @@ def test_a_deleted_webhook_is_gone_and_another_business_never_sees_it(owner, rec
     assert other_owner.send("GET", "/api/webhooks")[1]["webhooks"] == []
     assert owner.send("DELETE", f"/api/webhooks/{sub['id']}")[0] == 200
     assert owner.send("GET", f"/api/webhooks/{sub['id']}/deliveries")[0] == 404
+
+
+def test_a_first_call_creates_a_contact_once_though_twilio_retries_the_webhook(line, client,
+                                                                               receiver):
+    # given a business subscribed to contact.created
+    from chalicelib.domain.identity import Principal, Role
+    from chalicelib.wiring import get_webhooks
+
+    owner = Principal(line.tenant.tenant_id, "u_owner", Role.OWNER)
+    sub = get_webhooks().create(owner, {"url": receiver.url, "events": ["contact.created"]})
+    # when a new number calls, and Twilio delivers the webhook twice
+    params = line.call_params("CA" + "f1" * 16, caller="+14155550177")
+    for _ in range(2):
+        body, headers = line.signed("/twilio/voice", params)
+        assert client.http.post("/twilio/voice", headers=headers, body=body).status_code == 200
+    sweep()
+    # then the receiver hears of the new contact once, signed
+    (got,) = receiver.received
+    event = json.loads(got.body)
+    assert (event["type"], event["data"]["phone"]) == ("contact.created", "+14155550177")
+    assert verify_signature(got.headers["Hotline-Signature"], got.body, sub["secret"],
+                            now=time.time())
+    # and a second call from that number is no new contact
+    second = line.call_params("CA" + "f2" * 16, caller="+14155550177")
+    body, headers = line.signed("/twilio/voice", second)
+    assert client.http.post("/twilio/voice", headers=headers, body=body).status_code == 200
+    sweep()
+    assert len(receiver.received) == 1
