@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import time
 from collections.abc import Callable
@@ -123,9 +124,13 @@ def _instant(value: str | None, name: str) -> float | None:
     if value is None or value == "":
         return None
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         pass
+    else:
+        if not math.isfinite(number) or not 0 <= number < 1e11:
+            raise InvalidInput(f"{name} must be unix seconds or ISO-8601", path=name)
+        return number
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:

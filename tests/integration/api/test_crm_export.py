@@ -109,3 +109,10 @@ def test_export_needs_a_supervisor_and_refuses_another_business_cursor(owner, ot
     status, key = owner.send("POST", "/api/keys", body={"name": "agent", "role": "agent"})
     agent = Session(client=owner.client, token=key["key"], user=owner.user)
     assert agent.send("GET", "/api/export/interactions")[0] == 403
+
+
+def test_a_time_window_that_is_not_a_time_is_refused_by_name(owner):
+    for query, path in [("since=inf", "since"), ("until=nan", "until"),
+                        ("since=yesterday", "since"), ("until=1e400", "until")]:
+        status, body = owner.send("GET", f"/api/export/interactions?{query}")
+        assert (status, body.get("path")) == (400, path), body
