@@ -4,14 +4,17 @@ answers are the real domain's invoice and usage shapes."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from chalicelib.domain.billing.invoice import build_invoice
 from chalicelib.domain.billing.plan import Plan
+from chalicelib.domain.tenancy import Standing
 from tests.browser.conftest import screenshot, sign_in
 from tests.browser.fake_api import FakeApi, FakeSite, Raw
 from tests.browser.users import user
@@ -52,8 +55,8 @@ def errors(page: Page) -> Iterator[list[str]]:
 @pytest.fixture
 def bill(page: Page, site: FakeSite, api: FakeApi, errors: list[str]) -> Page:
     invoice = build_invoice("tn_test", MONTH, PLAN, UNITS)
-    api.reply("GET", "api/tenant", {"id": "tn_test", "name": "Aqua Pure",
-                                    "standing": {"spending_cap": 50.0}})
+    standing = Standing(spending_cap=50.0).public(time.time())
+    api.reply("GET", "api/tenant", {"id": "tn_test", "name": "Aqua Pure", "standing": standing})
     api.reply("GET", "api/usage", _usage(MONTH, UNITS))
     api.reply("GET", f"api/invoices/{MONTH}", invoice.to_dict())
     api.reply("GET", f"api/invoices/{MONTH}.csv", Raw("text/csv", invoice.to_csv().encode()))
@@ -93,7 +96,7 @@ def test_the_month_picker_shows_another_month_and_the_csv_downloads(bill: Page, 
         bill.locator("#download-csv").click()
     download = caught.value
     assert download.suggested_filename == f"invoice-{MONTH}.csv"
-    text = open(download.path(), encoding="utf-8").read()
+    text = Path(download.path()).read_text(encoding="utf-8")
     assert text.startswith("month,kind,description")
     assert text.strip().endswith("USD")
     # and picks January
@@ -101,5 +104,6 @@ def test_the_month_picker_shows_another_month_and_the_csv_downloads(bill: Page, 
     bill.locator("#month").dispatch_event("change")
     expect(bill.locator("#invoice")).to_contain_text("Monthly fee")
     expect(bill.locator("#invoice-status")).to_have_text("Final")
-    expect(bill.get_by_test_id("bill-total")).to_contain_text("$25.00")  # fee 10 + top-up to the minimum 15
+    # the fee (10) and the top-up to the minimum (15)
+    expect(bill.get_by_test_id("bill-total")).to_contain_text("$25.00")
     assert api.requests("GET", "api/invoices/2026-01")
