@@ -143,14 +143,20 @@ function close() {
 async function mountSharedNumbers() {
   const section = document.getElementById("shared-numbers");
   const body = document.getElementById("shared-numbers-body");
+  let module;
   try {
-    const module = await import("./operator-numbers.js");
-    replace(body);
-    await module.mount(section, { api, tenants: () => state.tenants, body });
+    module = await import("./operator-numbers.js");
   } catch (_missing) {
     replace(body, el("p", { class: "muted" },
       "Shared numbers aren't available on this server yet. When they are, you'll set here which "
       + "businesses answer a shared number, each behind a menu key, and the greeting callers hear."));
+    return;
+  }
+  try {
+    replace(body);
+    await module.mount(section, { api, tenants: () => state.tenants, body });
+  } catch (error) {
+    replace(body, el("p", { class: "alert error", role: "alert" }, `Shared numbers could not be shown: ${error.message}`));
   }
 }
 
