@@ -26,11 +26,16 @@ const LABELS = {
   chat_conversations: "Chat conversations", numbers: "Numbers", recording_minutes: "Recording (minutes)",
 };
 
+// Two narrow columns: a plain table at every width (no stacked cards on a phone).
 function usageTable(usage) {
   const totals = usage.totals || {};
-  const rows = Object.keys(totals).map((kind) => ({ cells: [LABELS[kind] || kind, String(totals[kind])] }));
-  if (!rows.length) return el("p", { class: "muted" }, "No usage this month.");
-  return dataTable("Usage by kind", [{ label: "Kind" }, { label: "Units", num: true }], rows);
+  const kinds = Object.keys(totals);
+  if (!kinds.length) return el("p", { class: "muted" }, "No usage this month.");
+  return el("div", { class: "table-wrap" }, el("table", { class: "data op-usage" },
+    el("caption", { class: "visually-hidden" }, "Usage by kind"),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col" }, "Kind"), el("th", { scope: "col", class: "num" }, "Units"))),
+    el("tbody", {}, kinds.map((kind) => el("tr", { "data-kind": kind },
+      el("th", { scope: "row" }, LABELS[kind] || kind), el("td", { class: "num" }, String(totals[kind])))))));
 }
 
 function invoiceTable(invoice) {
