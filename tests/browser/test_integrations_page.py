@@ -57,8 +57,8 @@ def test_the_owner_creates_uses_and_revokes_an_api_key(stack: RunningStack, page
 def test_the_owner_adds_a_webhook_sends_tests_and_reads_the_delivery_log(
         stack: RunningStack, page: Page, errors: list[str]) -> None:
     receiver = WebhookReceiver(500)
+    owner = stack.owner()
     try:
-        owner = stack.owner()
         sign_in(page, owner.ok("GET", "/api/me"), owner.token or "")
         page.goto(stack.app_url + "/integrations")
         # when the owner adds a webhook for two events
@@ -95,3 +95,6 @@ def test_the_owner_adds_a_webhook_sends_tests_and_reads_the_delivery_log(
         expect(page.locator("#hook-url-error")).to_contain_text("https")
     finally:
         receiver.close()
+        for hook in owner.ok("GET", "/api/webhooks")["webhooks"]:  # the stack is shared
+            if hook["url"] == receiver.url:
+                owner.ok("DELETE", f"/api/webhooks/{hook['id']}")
