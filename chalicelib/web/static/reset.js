@@ -69,16 +69,25 @@ function offerNewLink(message) {
   document.getElementById("ask-email").focus();
 }
 
-function start() {
+// Opened from the mail, or the link pasted into this page's address bar (the fragment
+// changes without a reload): show the second step.
+function showChoose() {
   const token = tokenFromLink();
+  if (!token) return;
+  document.getElementById("ask-notice").textContent = "";
+  document.getElementById("ask-step").hidden = true;
+  document.getElementById("set-step").hidden = false;
+  document.getElementById("set-form").hidden = false;
+  document.getElementById("set-done").textContent = "";
+  document.getElementById("set-token").value = token;
+  document.getElementById("set-password").focus();
+}
+
+function start() {
   document.getElementById("ask-form").addEventListener("submit", ask);
   document.getElementById("set-form").addEventListener("submit", choose);
-  if (token) {
-    document.getElementById("ask-step").hidden = true;
-    document.getElementById("set-step").hidden = false;
-    document.getElementById("set-token").value = token;
-    document.getElementById("set-password").focus();
-  }
+  window.addEventListener("hashchange", showChoose);
+  showChoose();
 }
 
 start();
