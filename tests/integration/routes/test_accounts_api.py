@@ -4,6 +4,7 @@ ending sessions at once; agents kept out of flows and the tenant's settings."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import re
@@ -25,6 +26,12 @@ PASSWORD = "a-long-password"
 LINK = re.compile(r"/reset#token=(\S+)")
 
 
+@functools.lru_cache(maxsize=4)
+def hashed(password: str) -> str:
+    """argon2id takes a noticeable moment: hash each test password once per run."""
+    return PasswordHasher().hash(password)
+
+
 @dataclass
 class Business:
     client: Client
@@ -36,8 +43,8 @@ class Business:
         user = User(tenant_id=self.tenant_id, user_id=user_id,
                     email=f"{user_id}-{uuid.uuid4().hex[:8]}@example.com",
                     name=user_id.removeprefix("u_").title(), role=role,
-                    password_hash=PasswordHasher().hash(password) if password != "not-used"
-                    else password, created_at=time.time())
+                    password_hash=hashed(password) if password != "not-used" else password,
+                    created_at=time.time())
         self.repo.add_user(user)
         return user
 
@@ -66,7 +73,7 @@ def shop(client: Client, settings: Settings, tenant_id: str) -> Business:
                     created_at=time.time())
     owner = User(tenant_id=tenant_id, user_id="u_olivia",
                  email=f"olivia-{uuid.uuid4().hex[:8]}@example.com", name="Olivia",
-                 role=Role.OWNER, password_hash=PasswordHasher().hash(PASSWORD),
+                 role=Role.OWNER, password_hash=hashed(PASSWORD),
                  created_at=time.time())
     repo.create_with_owner(tenant, owner)
     return Business(client, settings, tenant_id, repo)
