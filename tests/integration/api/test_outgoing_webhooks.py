@@ -86,6 +86,8 @@ def test_events_are_published_where_they_happen_once_each_and_delivered_signed(o
                      "task.abandoned", "voicemail.received"]
     assert {e["data"]["phone"] for e in events if e["type"] == "contact.created"} == {
         "+14155550142", "+14155550143"}
+    assert all(e["data"]["created_at"] > time.time() - 600 for e in events
+               if e["type"] == "contact.created")
     by_type = {e["type"]: e["data"] for e in events}
     assert by_type["task.abandoned"]["interaction_id"] == "CAabandon"
     assert by_type["interaction.completed"]["id"] == "CAabandon"
