@@ -20,9 +20,9 @@ def shared_choice() -> Response:
 
 @bp.route("/twilio/voice/shared/after", methods=["POST"], content_types=FORM)
 def shared_after() -> Response:
-    from chalicelib.wiring import get_shared_front
+    from chalicelib.wiring import get_shared_front, metered
 
-    return answer(bp.current_request, get_shared_front().after, commits=True)
+    return answer(bp.current_request, metered(get_shared_front().after), commits=True)
 
 
 @bp.route("/twilio/voice/shared/forward", methods=["POST"], content_types=FORM)
