@@ -145,3 +145,24 @@ def test_only_the_operator_reaches_the_numbers_api(
     assert status == 403
     status, _ = owner.send("GET", "/api/operator/numbers", token=False)
     assert status == 401
+
+
+def test_the_owner_may_sit_behind_its_own_shared_number_through_another_of_its_numbers(
+        operator: Session, settings: Settings) -> None:
+    # given City Hotline owns the shared number and a second number of its own
+    city, shared = _business(settings, "City Hotline")
+    second = _number()
+    TenantRepository(settings).save_number(PhoneNumber(second, city, flow_id="voice-ivr"))
+    water, _ = _business(settings, "Aqua Water")
+    # when it is listed behind its own shared number
+    status, view = operator.send("POST", f"/api/operator/numbers/{shared}/shared", body={
+        "tenants": [{"tenant_id": city, "digit": "0"}, {"tenant_id": water, "digit": "1"}],
+        "greeting": "City Hotline."})
+    # then its calls are forwarded to its other number, never to the shared one
+    assert status == 200, view
+    assert view["tenants"][0]["number"] == second
+    # and a business whose only number is itself shared has none to take the calls
+    status, body = operator.send("POST", f"/api/operator/numbers/{second}/shared", body={
+        "tenants": [{"tenant_id": water, "digit": "1"}, {"tenant_id": city, "digit": "2"}],
+        "greeting": "Hi."})
+    assert status == 400 and body["path"] == "tenants[1].tenant_id", body

@@ -102,6 +102,12 @@ def test_a_wrong_key_repeats_the_menu_then_says_goodbye(client, line, menu):
     assert "Goodbye" in _says(last)
 
 
+def test_a_tampered_attempt_count_is_treated_as_the_last_attempt(client, line, menu):
+    root = _post(client, line, "/twilio/voice/shared/choice?n=x",
+                 line.call_params("CA" + uuid.uuid4().hex, Digits="5"))
+    assert root.find("Gather") is None and root.find("Hangup") is not None
+
+
 def test_after_the_forward_an_answered_call_just_ends_and_an_unanswered_one_apologises(
         client, line, menu):
     call = "CA" + uuid.uuid4().hex
