@@ -18,8 +18,9 @@ from chalicelib.routes.schema import choice, text
 
 bp = Blueprint(__name__)
 
-MONTH = text(7, 7, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
-INVOICE_MONTH = {"month": text(11, 7, pattern=r"^\d{4}-(0[1-9]|1[0-2])(\.csv)?$")}
+YEAR_MONTH = r"(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])"  # 1970-01 .. 2999-12
+MONTH = text(7, 7, pattern=f"^{YEAR_MONTH}$")
+INVOICE_MONTH = {"month": text(11, 7, pattern=f"^{YEAR_MONTH}(\\.csv)?$")}
 TENANT = {"tenant_id": text(128, 1)}
 KIND = {**choice(*KINDS), "maxLength": max(len(kind) for kind in KINDS)}
 USAGE_QUERY = {"month": MONTH, "kind": KIND, "cursor": text(128, 3, pattern=r"^r#")}

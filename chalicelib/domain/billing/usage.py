@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.domain.billing.plan import KINDS
 from chalicelib.domain.errors import InvalidInput
 
-MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$")  # 1970-01 .. 2999-12
 
 
 @dataclass(frozen=True)

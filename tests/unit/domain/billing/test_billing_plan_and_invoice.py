@@ -41,9 +41,10 @@ def test_months_are_the_tenants_calendar_months():
 
 
 def test_a_bad_month_is_refused_naming_the_field():
-    with pytest.raises(InvalidInput) as caught:
-        parse_month("2026-13")
-    assert caught.value.path == "month"
+    for bad in ("2026-13", "0000-01", "9999-12", "26-11", "2026-1"):
+        with pytest.raises(InvalidInput) as caught:
+            parse_month(bad)
+        assert caught.value.path == "month"
 
 
 def test_a_tenant_without_a_plan_pays_the_default_plan():
