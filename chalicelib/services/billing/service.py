@@ -154,6 +154,8 @@ class BillingService:
         tenant's current month."""
         tenant = self._require(tenant_id)
         month = parse_month(month) if month else month_of(self._clock(), tenant.timezone)
+        if cursor is not None and not cursor.startswith(f"r#{kind}#" if kind else "r#"):
+            raise InvalidInput("cursor is not one this listing gave", path="cursor")
         self.meter_numbers(tenant_id, month)
         records, following = self._usage.page(tenant_id, month, kind, limit, cursor)
         counters = self._usage.counters(tenant_id, month)

@@ -134,13 +134,17 @@ def test_agents_and_tenants_cannot_read_bills_they_do_not_own(client, line, sett
         assert client.http.get(path, headers=owner_b).status_code == 403
 
 
-def test_a_bad_month_is_a_400_naming_the_field(client, line, settings):
+def test_a_bad_month_or_cursor_is_a_400_naming_the_field(client, line, settings):
     owner = _auth(settings, line.tenant.tenant_id, Role.OWNER)
     for path in ("/api/usage?month=2026-13", "/api/invoices/2026-11.pdf",
-                 "/api/invoices/november"):
+                 "/api/invoices/november", "/api/invoices/0000-01"):
         response = client.http.get(path, headers=owner)
         assert response.status_code == 400, path
         assert json.loads(response.body)["path"] == "month"
+    response = client.http.get("/api/usage?kind=numbers&cursor=r%23chat_conversations%23ch_1",
+                               headers=owner)
+    assert response.status_code == 400
+    assert json.loads(response.body)["path"] == "cursor"
 
 
 def test_a_dial_action_meters_the_dialed_leg_and_its_recording(client, line, settings):
