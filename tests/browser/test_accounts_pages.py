@@ -172,6 +172,7 @@ def test_an_admin_cannot_touch_the_owner_and_sees_errors_from_the_api(
     owner = page.locator("tr[data-user=u_owner]")
     expect(owner).to_contain_text("Only an owner can change an owner")
     expect(owner.get_by_role("button")).to_have_count(0)
+    users_picture(page, "admin-users-as-admin")
     # the admin's role choices do not include owner
     agent = page.locator("tr[data-user=u_agent]")
     agent.get_by_role("button", name="Edit Alex Agent").click()

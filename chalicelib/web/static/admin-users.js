@@ -82,7 +82,7 @@ function editRow(container, user, me, columns) {
 }
 
 function actions(container, user, me, columns) {
-  if (!mayManage(me, user)) return el("span", { class: "muted small" }, "Only an owner can change an owner");
+  if (!mayManage(me, user)) return el("div", { class: "actions" }, el("span", { class: "muted small" }, "Only an owner can change an owner"));
   const path = `api/users/${encodeURIComponent(user.id)}`;
   const buttons = [el("button", {
     class: "btn small", type: "button", "aria-label": `Edit ${user.name}`,
@@ -137,7 +137,7 @@ function usersTable(container, users) {
           user.active === false ? el("span", { class: "badge deactivated" }, "Deactivated") : null),
         user.email,
         el("span", { class: "badge" }, titleCase(user.role)),
-        user.mobile ? formatPhone(user.mobile) : "–",
+        user.mobile ? el("span", { class: "phone" }, formatPhone(user.mobile)) : "–",
         actions(container, user, me, columns.length),
       ],
     })));
