@@ -79,8 +79,9 @@ def test_the_operator_shares_a_number_lists_it_and_makes_it_ordinary_again(
     assert listed[water_number]["shared"] is False and listed[water_number]["tenants"] == []
     assert set(listed[hotline]) == {"number", "friendly_name", "owner", "shared", "greeting",
                                     "tenants"}  # routing only: no calls, no contacts
-    # when it is made ordinary again
-    status, plain = operator.send("DELETE", f"/api/operator/numbers/{hotline}/shared")
+    # when it is made ordinary again (the console sends the number URL-encoded)
+    encoded = hotline.replace("+", "%2B")
+    status, plain = operator.send("DELETE", f"/api/operator/numbers/{encoded}/shared")
     assert status == 200 and plain["shared"] is False and plain["tenants"] == []
     stored = TenantRepository(settings).number(hotline)
     assert stored is not None and not stored.is_shared and stored.greeting is None
