@@ -141,12 +141,22 @@ def first_answer(menu: Sequence[SharedLine], greeting: str) -> Prompt:
     return Prompt(f"{greeting} {options_text(menu)}".strip(), digits_to_gather(menu), 1)
 
 
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def forward_caller_id(caller: str, called: str) -> str:
+    """The caller's number when it is one; a withheld or malformed caller ID (``anonymous``,
+    ``restricted``...) would be refused as callerId (warning 13214 says to substitute a
+    valid one), so the called number, also valid for a forward, stands in."""
+    return caller if E164.match(caller) else called
+
+
 def answer_choice(menu: Sequence[SharedLine], digits: str, caller: str,
-                  attempt: int) -> Answer:
+                  attempt: int, called: str = "") -> Answer:
     """The caller pressed ``digits`` (empty: nothing) on the menu's ``attempt``-th time."""
     line = chosen(menu, digits) if menu else None
     if line is not None:
-        return Forward(line.number, caller, line.name)
+        return Forward(line.number, forward_caller_id(caller, called or caller), line.name)
     if not menu or attempt >= ATTEMPTS:
         return Goodbye(NO_CHOICE)
     return Prompt(f"{NOT_AN_OPTION} {options_text(menu)}", digits_to_gather(menu),

@@ -32,6 +32,7 @@ from chalicelib.domain.shared_numbers import (
     after_forward,
     answer_choice,
     first_answer,
+    forward_caller_id,
 )
 from chalicelib.services.webhook_gate import Webhook
 
@@ -86,7 +87,7 @@ class SharedFront:
         number = self._shared(hook)
         attempt = _attempt(hook.query.get("n", "1"))
         answer = answer_choice(number.shared_menu, hook.params.get("Digits", ""),
-                               hook.require("From"), attempt)
+                               hook.params.get("From", ""), attempt, number.number)
         digit = hook.params.get("Digits", "").strip().rstrip("#")
         return self.render(answer, self.urls, digit if isinstance(answer, Forward) else "")
 
@@ -108,8 +109,8 @@ class SharedFront:
             line = self._own_line(number, target)
         if line is None:
             return self.render(Goodbye(NO_CHOICE), self.urls, "")
-        return self.render(Forward(line.number, hook.require("From"), line.name), self.urls,
-                           line.digit)
+        caller_id = forward_caller_id(hook.params.get("From", ""), number.number)
+        return self.render(Forward(line.number, caller_id, line.name), self.urls, line.digit)
 
     def _own_line(self, shared: PhoneNumber, tenant_id: str) -> SharedLine | None:
         tenant = self.numbers.get(tenant_id)

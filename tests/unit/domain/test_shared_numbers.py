@@ -17,6 +17,7 @@ from chalicelib.domain.shared_numbers import (
     check_greeting,
     check_menu,
     first_answer,
+    forward_caller_id,
     shared_menu_of,
 )
 
@@ -97,3 +98,11 @@ def test_the_stored_menu_reads_back_and_skips_malformed_entries() -> None:
     stored = [line.public() for line in MENU] + [{"digit": "3"}, "junk"]
     assert shared_menu_of(stored) == MENU
     assert shared_menu_of(None) == ()
+
+
+@pytest.mark.parametrize("withheld", ["anonymous", "restricted", "+266696687x", ""])
+def test_a_withheld_caller_id_is_forwarded_under_the_called_number(withheld: str) -> None:
+    assert forward_caller_id(withheld, "+14155550100") == "+14155550100"
+    assert forward_caller_id(CALLER, "+14155550100") == CALLER
+    forward = answer_choice(MENU, "1", withheld, 1, "+14155550100")
+    assert isinstance(forward, Forward) and forward.caller_id == "+14155550100"
