@@ -50,3 +50,34 @@ def counted() -> Iterator[Counter[str]]:
         _local.calls = outer
         if outer is not None:
             outer.update(calls)
+
+
+def run_on_local_dynamodb(description: str, run: Any, argv: list[str] | None = None) -> int:
+    """The command line of a benchmark that writes ``--interactions`` to a fresh DynamoDB
+    Local: start it, create the tables, call ``run(settings, interactions, seed)``, stop."""
+    import argparse
+    import os
+
+    from devtools.ddblocal import DynamoDBLocal, free_port, local_aws_environ
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--interactions", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    ddb = DynamoDBLocal(port=free_port())
+    ddb.start()
+    try:
+        os.environ.update(local_aws_environ(ddb.endpoint))
+        from chalicelib.adapters.dynamo.tables import create_all
+        from chalicelib.config import Settings
+
+        env = {"PUBLIC_BASE_URL": "https://hotline.example.com",
+               "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "bench",
+               "HOTLINE_JWT_SECRET": "b" * 32, "HOTLINE_TABLE_PREFIX": "bench",
+               "HOTLINE_DYNAMODB_TIMEOUT": "5", **local_aws_environ(ddb.endpoint)}
+        settings = Settings.from_environ(env)
+        create_all(settings)
+        run(settings, args.interactions, args.seed)
+    finally:
+        ddb.stop()
+    return 0

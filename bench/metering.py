@@ -12,8 +12,6 @@ Local, in memory, the same repository the webhooks use.
 
 from __future__ import annotations
 
-import argparse
-import os
 import random
 import sys
 import time
@@ -26,8 +24,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.dynamo_requests import counted, install  # noqa: E402
-from devtools.ddblocal import DynamoDBLocal, free_port, local_aws_environ  # noqa: E402
+from bench.dynamo_requests import counted, install, run_on_local_dynamodb  # noqa: E402
 
 WRU_PRICE_PER_MILLION = 0.625  # us-east-1 on-demand, per million write request units
 RRU_PRICE_PER_MILLION = 0.125
@@ -145,27 +142,7 @@ def run(settings: Any, count: int, seed: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--interactions", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args(argv)
-    ddb = DynamoDBLocal(port=free_port())
-    ddb.start()
-    try:
-        os.environ.update(local_aws_environ(ddb.endpoint))
-        from chalicelib.adapters.dynamo.tables import create_all
-        from chalicelib.config import Settings
-
-        env = {"PUBLIC_BASE_URL": "https://hotline.example.com",
-               "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "bench",
-               "HOTLINE_JWT_SECRET": "b" * 32, "HOTLINE_TABLE_PREFIX": "bench",
-               "HOTLINE_DYNAMODB_TIMEOUT": "5", **local_aws_environ(ddb.endpoint)}
-        settings = Settings.from_environ(env)
-        create_all(settings)
-        run(settings, args.interactions, args.seed)
-    finally:
-        ddb.stop()
-    return 0
+    return run_on_local_dynamodb(__doc__.split("\n\n")[0], run, argv)
 
 
 if __name__ == "__main__":
