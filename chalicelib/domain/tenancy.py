@@ -76,6 +76,23 @@ class SpendingCapReached(Forbidden):
         self.spent = spent
 
 
+class NoSeatLeft(Forbidden):
+    """Every seat the operator rents the tenant is taken by an active user."""
+
+    error_code = "no_seat_left"
+
+    def __init__(self, seats: int) -> None:
+        super().__init__(f"all {seats} seats of this business are taken by active users; "
+                         "deactivate someone or ask the operator for more seats")
+        self.seats = seats
+
+
+def require_seat(seats: int | None, active_users: int) -> None:
+    """One more active user must fit the operator's seat allowance (None: no limit)."""
+    if seats is not None and active_users >= seats:
+        raise NoSeatLeft(seats)
+
+
 def _iso(epoch: float) -> str:
     return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
 

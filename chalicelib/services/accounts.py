@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from chalicelib.domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from chalicelib.domain.identity import Principal, Role, Tenant, User
 from chalicelib.domain.phone import to_e164
+from chalicelib.domain.tenancy import require_seat
 
 log = logging.getLogger("hotline.accounts")
 
@@ -76,7 +77,9 @@ def _mobile(raw: object) -> str | None:
 
 class UserAccounts:
     def __init__(self, users: UserStore, reset: ResetLinks, go_offline: GoOffline,
-                 sync_profile: SyncProfile | None = None) -> None:
+                 sync_profile: SyncProfile | None = None,
+                 seats: Callable[[str], int | None] | None = None) -> None:
+        self.seats = seats  # the operator's seat allowance of a tenant (None: no limit)
         self.users = users
         self.reset = reset
         self.go_offline = go_offline
@@ -149,6 +152,9 @@ class UserAccounts:
         """They may log in again (their old sessions stay ended); presence stays offline."""
         user = self._target(who, user_id)
         if not user.active:
+            if self.seats is not None:
+                require_seat(self.seats(who.tenant_id),
+                             sum(1 for u in self.users.list_users(who.tenant_id) if u.active))
             self._write(who, user, {}, active=True)
             log.info("user %s of %s reactivated by %s", user_id, who.tenant_id, who.user_id)
         return self._view(who, user_id)

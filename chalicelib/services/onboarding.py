@@ -15,6 +15,7 @@ from chalicelib.config import Settings
 from chalicelib.domain.errors import Conflict, InvalidInput
 from chalicelib.domain.identity import PhoneNumber, Principal, Role, Tenant, User
 from chalicelib.domain.phone import mask, to_e164
+from chalicelib.domain.tenancy import require_seat
 
 log = logging.getLogger("hotline.onboarding")
 
@@ -28,6 +29,8 @@ class TenantStore(Protocol):
     def create_with_owner(self, tenant: Tenant, owner: User) -> None: ...
     def delete_with_owner(self, tenant: Tenant, owner: User) -> None: ...
     def add_user(self, user: User) -> None: ...
+    def get(self, tenant_id: str) -> Tenant | None: ...
+    def list_users(self, tenant_id: str) -> list[User]: ...
     def save_number(self, number: PhoneNumber) -> None: ...
     def update_profile(self, tenant_id: str, profile: dict[str, object],
                        timezone: str | None = None) -> None: ...
@@ -211,6 +214,7 @@ class Onboarding:
         if role is Role.OWNER:
             raise InvalidInput("a business has one owner", path="role")
         mobile = to_e164(str(body["mobile"])) if body.get("mobile") else None
+        self._require_seat(who.tenant_id)
         user = User(tenant_id=who.tenant_id, user_id=new_id("u"), email=check_email(body),
                     name=_text(body, "name"), role=role,
                     password_hash=self.hasher.hash(check_password(body.get("password"))),
@@ -219,3 +223,11 @@ class Onboarding:
         for hook in self.user_hooks:
             hook(user, body)
         return user
+
+    def _require_seat(self, tenant_id: str) -> None:
+        """The operator's seat allowance counts active users. Read then written: two
+        admins adding at the same instant could both take the last seat (docs/operator.md)."""
+        tenant = self.tenants.get(tenant_id)
+        if tenant is not None and tenant.seats is not None:
+            require_seat(tenant.seats,
+                         sum(1 for u in self.tenants.list_users(tenant_id) if u.active))

@@ -54,5 +54,9 @@ def get_user_accounts() -> UserAccounts:
             body["take_on_mobile"] = False  # no phone to ring any more
         wiring.get_routing_admin().put_agent_routing(tenant_id, user_id, body)
 
+    def seats(tenant_id: str) -> int | None:
+        tenant = wiring.get_tenant_repository().get(tenant_id)
+        return None if tenant is None else tenant.seats
+
     return UserAccounts(wiring.get_tenant_repository(), wiring.get_password_reset(),
-                        go_offline, sync_profile)
+                        go_offline, sync_profile, seats)

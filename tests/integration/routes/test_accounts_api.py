@@ -387,3 +387,22 @@ def test_agents_are_refused_flows_and_read_only_the_desks_part_of_the_tenant(
     # nor the other settings pages' reads (users, reports' thresholds, keys, webhooks)
     for path in ("/api/users", "/api/reports/settings", "/api/keys", "/api/webhooks"):
         assert shop.call("GET", path, agent)[0] == 403, path
+
+
+def test_the_operators_seat_allowance_caps_adding_and_reactivating_users(
+        shop: Business) -> None:
+    owner = shop.token(shop.add("u_owen", Role.OWNER))
+    sam = shop.add("u_sam", Role.AGENT)
+    shop.repo.update_terms(shop.tenant_id, {"seats": 3}, closed_at=time.time())  # all 3 taken
+    new_agent = {"name": "Kim", "email": f"kim-{uuid.uuid4().hex[:8]}@example.com",
+                 "password": PASSWORD}
+
+    refused, body = shop.call("POST", "/api/users", owner, new_agent)
+    assert (refused, body["error"]) == (403, "no_seat_left"), body  # type: ignore[index]
+    assert "all 3 seats" in body["message"]  # type: ignore[index]
+
+    assert shop.call("POST", "/api/users/u_sam/deactivate", owner)[0] == 200
+    added, kim = shop.call("POST", "/api/users", owner, new_agent)
+    assert added == 200, kim
+    blocked, why = shop.call("POST", f"/api/users/{sam.user_id}/reactivate", owner)
+    assert (blocked, why["error"]) == (403, "no_seat_left")  # type: ignore[index]

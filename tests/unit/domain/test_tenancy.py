@@ -12,10 +12,12 @@ from chalicelib.domain.tenancy import (
     DEFAULT_MESSAGES,
     EXPIRED,
     PERMISSIONS,
+    NoSeatLeft,
     PermissionOff,
     SpendingCapReached,
     Standing,
     TenantInactive,
+    require_seat,
 )
 
 NOW = 1_800_000_000.0
@@ -147,3 +149,11 @@ def test_the_spending_cap_refusal_gives_cap_and_spend() -> None:
 
     assert error.error_code == "spending_cap_reached"
     assert "100.00" in error.message and "100.50" in error.message
+
+
+def test_a_seat_is_free_below_the_allowance_and_unlimited_without_one() -> None:
+    require_seat(None, 500)
+    require_seat(3, 2)
+    with pytest.raises(NoSeatLeft) as refused:
+        require_seat(3, 3)
+    assert refused.value.error_code == "no_seat_left" and "all 3 seats" in refused.value.message
