@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from sim.context import API_VERSION, Sim, country_of
 from sim.ids import new_sid
 from sim.model import Fetch, Message, PhoneNumber
+from sim.segments import num_segments
 from sim.store import bare_address
 from sim.twiml import TwimlError, attr, attr_method, parse, resolve, strip_ns, text_of
 
@@ -40,7 +41,7 @@ def _inbound_params(message: Message) -> dict[str, str]:
         "MessageSid": message.sid, "SmsSid": message.sid, "SmsMessageSid": message.sid,
         "AccountSid": message.account_sid, "From": message.from_, "To": message.to,
         "Body": message.body, "NumMedia": str(len(message.media_urls)),
-        "NumSegments": str(max(1, (len(message.body) + 152) // 153)),
+        "NumSegments": str(num_segments(message.body)),
         "SmsStatus": "received", "ApiVersion": API_VERSION,
         "FromCountry": country_of(message.from_), "ToCountry": country_of(message.to),
         "FromCity": "", "FromState": "", "FromZip": "", "ToCity": "", "ToState": "", "ToZip": "",

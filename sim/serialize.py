@@ -18,6 +18,7 @@ from sim.model import (
 )
 from sim.numbers import friendly
 from sim.recordings import recording_url
+from sim.segments import num_segments
 
 ROOT = f"/{API_VERSION}"
 
@@ -108,8 +109,7 @@ def message_json(message: Message) -> dict[str, Any]:
     return {
         "sid": message.sid, "account_sid": message.account_sid, "to": message.to,
         "from": message.from_, "body": message.body, "status": message.status,
-        "direction": message.direction, "num_segments": str(max(1, (len(message.body) + 152)
-                                                               // 153)),
+        "direction": message.direction, "num_segments": str(num_segments(message.body)),
         "num_media": str(len(message.media_urls)), "api_version": API_VERSION,
         "messaging_service_sid": message.messaging_service_sid, "price": None,
         "price_unit": "USD", "error_code": message.error_code,
