@@ -35,8 +35,10 @@ class ContactReader(Protocol):
 
 
 def completed(interaction: Interaction) -> bool:
+    """A call is complete once it ended (and, if an agent took it, was wrapped up); a text
+    or chat thread never "ends" on the carrier's side: its wrap-up completes it."""
     if interaction.ended_at is None:
-        return False
+        return interaction.channel != "voice" and interaction.wrapped_up_at is not None
     handled = interaction.answered_at is not None and interaction.agent_id is not None
     return not handled or interaction.wrapped_up_at is not None
 
