@@ -169,6 +169,9 @@ class Settings:
     allow_loopback_http: bool
     # The sender of the mail Hotline sends (password reset links; docs/accounts.md).
     mail_from: str = "Hotline <no-reply@hotline.invalid>"
+    # Self-service signups allowed per source address per hour (an operator onboarding
+    # many shops from one office raises it).
+    signups_per_source_hour: int = 5
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None,
@@ -198,6 +201,7 @@ class Settings:
             allow_loopback_http=_flag(env.text("HOTLINE_ALLOW_LOOPBACK_HTTP", "0"),
                                       "HOTLINE_ALLOW_LOOPBACK_HTTP"),
             mail_from=env.text("HOTLINE_MAIL_FROM", "Hotline <no-reply@hotline.invalid>"),
+            signups_per_source_hour=env.whole("HOTLINE_SIGNUPS_PER_SOURCE_HOUR", 5),
         )
 
     @property

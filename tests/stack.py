@@ -107,8 +107,10 @@ def stack() -> Iterator[RunningStack]:
     config = StackConfig(app_port=free_port(), sim_port=free_port(), ddb_port=free_port(),
                          data_dir=None, log_dir=log_dir, table_prefix="e2e",
                          time_scale=TIME_SCALE,
-                         # outgoing webhooks to a receiver on 127.0.0.1 (as a local run)
-                         extra_env={"HOTLINE_ALLOW_LOOPBACK_HTTP": "1"})
+                         # outgoing webhooks to a receiver on 127.0.0.1 (as a local run);
+                         # the journeys sign up a dozen businesses from this one address
+                         extra_env={"HOTLINE_ALLOW_LOOPBACK_HTTP": "1",
+                                    "HOTLINE_SIGNUPS_PER_SOURCE_HOUR": "50"})
     running = Stack(config)
     try:
         running.start()

@@ -99,7 +99,9 @@ def messages_view(own: Mapping[str, str]) -> dict[str, Any]:
 
 class TenantAdmin:
     def __init__(self, onboarding: Onboarding, store: Store, limiter: Limiter,
-                 signer: Signer, widget_keys: Callable[[str], str] | None = None) -> None:
+                 signer: Signer, widget_keys: Callable[[str], str] | None = None,
+                 signups_per_source: int = SIGNUPS_PER_SOURCE) -> None:
+        self.signups_per_source = signups_per_source
         self.widget_keys = widget_keys  # the web chat key, made on first use (services/chat)
         self.onboarding = onboarding
         self.store = store
@@ -107,7 +109,7 @@ class TenantAdmin:
         self.signer = signer
 
     def sign_up(self, body: dict[str, Any], source: str) -> dict[str, Any]:
-        self.limiter.hit(f"signup#{source}", SIGNUPS_PER_SOURCE, SIGNUP_WINDOW_SECONDS)
+        self.limiter.hit(f"signup#{source}", self.signups_per_source, SIGNUP_WINDOW_SECONDS)
         done = self.onboarding.sign_up(body)
         owner = done.owner
         if self.widget_keys is not None:

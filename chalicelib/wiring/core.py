@@ -105,6 +105,7 @@ def get_tenant_admin():  # type: ignore[no-untyped-def]
         DynamoRateLimiter(),
         TokenSigner(settings.jwt_secret, settings.jwt_ttl_seconds),
         widget_keys=WidgetKeys(wiring.get_tenant_repository()).ensure,
+        signups_per_source=settings.signups_per_source_hour,
     )
 
 

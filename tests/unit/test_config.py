@@ -23,6 +23,12 @@ def test_missing_required_setting_names_itself(name: str) -> None:
         Settings.from_environ(env)
 
 
+def test_signups_per_source_default_to_five_an_hour_and_can_be_raised() -> None:
+    assert Settings.from_environ(TEST_ENV).signups_per_source_hour == 5
+    raised = Settings.from_environ({**TEST_ENV, "HOTLINE_SIGNUPS_PER_SOURCE_HOUR": "40"})
+    assert raised.signups_per_source_hour == 40
+
+
 def test_malformed_number_is_a_clear_error() -> None:
     with pytest.raises(ConfigError, match="HOTLINE_RESERVATION_TIMEOUT must be a whole number"):
         Settings.from_environ({**TEST_ENV, "HOTLINE_RESERVATION_TIMEOUT": "soon"})
