@@ -14,7 +14,7 @@ from chalice.test import Client
 from chalicelib.adapters.dynamo.tenant_repository import TenantRepository
 from chalicelib.adapters.security import TokenSigner
 from chalicelib.config import Settings
-from chalicelib.domain.identity import Principal, Role, Tenant, User
+from chalicelib.domain.identity import PLATFORM_TENANT, Principal, Role, Tenant, User
 
 
 @dataclass
@@ -48,4 +48,16 @@ def owner(settings: Settings, tenant_id: str, client: Client) -> Session:
     repo.create_with_owner(tenant, user)
     token = TokenSigner(settings.jwt_secret, 3600).issue(
         Principal(tenant_id, user.user_id, Role.OWNER))
+    return Session(client=client, token=token, user=user)
+
+
+@pytest.fixture
+def operator(settings: Settings, client: Client) -> Session:
+    """The platform's operator: a user under the reserved platform tenant."""
+    user = User(tenant_id=PLATFORM_TENANT, user_id=f"u_operator_{uuid.uuid4().hex[:8]}",
+                email=f"operator-{uuid.uuid4().hex[:8]}@example.com", name="Ops",
+                role=Role.OPERATOR, password_hash="not-used", created_at=time.time())
+    TenantRepository(settings).add_user(user)
+    token = TokenSigner(settings.jwt_secret, 3600).issue(
+        Principal(PLATFORM_TENANT, user.user_id, Role.OPERATOR))
     return Session(client=client, token=token, user=user)
