@@ -83,7 +83,8 @@ class RecordingCarrier:
         self._lock = threading.Lock()
 
     def send_message(self, tenant: Tenant, from_: str, to: str, body: str,
-                     media_urls: tuple[str, ...] = ()) -> str:
+                     media_urls: tuple[str, ...] = (), status_callback: str | None = None
+                     ) -> str:
         with self._lock:
             if self.fault:
                 raise Unavailable("send message: the carrier failed (503)")

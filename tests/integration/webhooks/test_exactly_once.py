@@ -241,6 +241,47 @@ def conference_route(path: str) -> Callable[[Business], Delivery]:
     return case
 
 
+OTHER_BUSINESS_PREFIX = "+1628"  # the businesses behind a shared number (masked in shapes)
+
+
+def _shared_with_another_business(biz: Business) -> str:
+    """Make the business's number a shared number whose key 1 forwards to another
+    business's own number (docs/shared-numbers.md); that business's id."""
+    from chalicelib.adapters.dynamo.shared_numbers_repository import SharedNumberRepository
+    from chalicelib.domain.identity import PhoneNumber, Tenant
+    from chalicelib.domain.shared_numbers import SharedLine
+    from chalicelib.wiring import get_tenant_repository
+
+    other = Tenant(tenant_id="tn_" + uuid.uuid4().hex[:10], name="Bright Dental",
+                   timezone="UTC", twilio_account_sid="AC" + uuid.uuid4().hex,
+                   twilio_auth_token="x")
+    own = OTHER_BUSINESS_PREFIX + str(uuid.uuid4().int)[:7]
+    get_tenant_repository().save(other)
+    get_tenant_repository().save_number(PhoneNumber(own, other.tenant_id))
+    SharedNumberRepository().set_menu(
+        biz.number, [SharedLine(other.tenant_id, "1", own, other.name)], "City Hotline.")
+    return other.tenant_id
+
+
+def shared_choice(biz: Business) -> Delivery:
+    _shared_with_another_business(biz)
+    return Delivery("/twilio/voice/shared/choice?n=1", biz.call_params(_sid(), Digits="1"),
+                    has_effect=False)  # a forward's TwiML, nothing stored
+
+
+def shared_after(biz: Business) -> Delivery:
+    _shared_with_another_business(biz)
+    return Delivery("/twilio/voice/shared/after?d=1", biz.call_params(
+        _sid(), DialCallStatus="no-answer", DialCallSid=_sid(), DialCallDuration="0"),
+        has_effect=False)  # the apology; an unanswered forward meters nothing
+
+
+def shared_forward(biz: Business) -> Delivery:
+    other = _shared_with_another_business(biz)
+    return Delivery(f"/twilio/voice/shared/forward?t={other}", biz.call_params(_sid()),
+                    has_effect=False)
+
+
 CASES: dict[str, Callable[[Business], Delivery]] = {
     "/twilio/voice": incoming_call,
     "/twilio/voice/flow": flow_step,
@@ -263,6 +304,9 @@ CASES: dict[str, Callable[[Business], Delivery]] = {
     "/twilio/voice/client": conference_route("/twilio/voice/client"),
     "/twilio/voice/transcription": voicemail_transcription,
     "/twilio/sms/status": message_status,
+    "/twilio/voice/shared/choice": shared_choice,
+    "/twilio/voice/shared/after": shared_after,
+    "/twilio/voice/shared/forward": shared_forward,
 }
 
 
@@ -328,6 +372,7 @@ def test_five_concurrent_deliveries_have_one_effect_and_one_answer(route, busine
 def _shape_of_answer(twiml: str, biz: Business) -> str:
     """The TwiML without the ids that differ between two businesses."""
     text = twiml.replace(biz.tenant_id, "T").replace(biz.number, "N")
+    text = re.sub(re.escape(OTHER_BUSINESS_PREFIX) + r"\d{7}", "OTHER", text)
     return re.sub(r"\b[A-Z]{2}[0-9a-f]{24,}\b", "ID", text)
 
 
