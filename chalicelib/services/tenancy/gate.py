@@ -45,11 +45,10 @@ INBOUND_OFF: dict[str, str] = {
 _REPLY_PERMISSION = {"sms_in": "sms_out", "whatsapp_in": "whatsapp_out"}
 
 # API writes an inactive tenant may still make (method, Chalice route): leaving work
-# cleanly. PUT /api/me/activity is checked by the desk itself (only "available" is
-# refused); a call in progress can still be ended and its wrap-up finished.
+# cleanly (logging out is the browser dropping its session: no route to allow). PUT
+# /api/me/activity is checked by the desk itself (only "available" is refused); a call
+# in progress can still be ended and its wrap-up finished.
 ALWAYS_WRITABLE: frozenset[tuple[str, str]] = frozenset({
-    ("POST", "/api/logout"),
-    ("POST", "/api/auth/logout"),
     ("PUT", "/api/me/activity"),
     ("POST", "/api/tasks/{task_id}/wrapup"),
     ("POST", "/api/tasks/{task_id}/hangup"),
