@@ -22,7 +22,7 @@ import pytest
 from tests.stack import RunningStack
 
 MAX_EXAMPLES = 15
-MAX_SECONDS = 100
+MAX_SECONDS = 60
 SEED = 20261130
 
 pytestmark = pytest.mark.e2e

@@ -1,4 +1,4 @@
-"""Racing agents on DynamoDB Local (not moto): 24 agents, 500 tasks, many threads.
+"""Racing agents on DynamoDB Local (not moto): 24 agents, 300 tasks, many threads.
 
 Producers enqueue calls and conversations while agents poll their offers and accept or
 reject at random, callers hang up at random, and a monitor reads every agent's load
@@ -43,8 +43,8 @@ from tests.integration.routing.fakes import FakeCrm, FakeTelephony, FakeUsers
 
 VOICE_AGENTS = 20
 CHAT_AGENTS = 4
-CALLS = 400
-CONVERSATIONS = 100
+CALLS = 240
+CONVERSATIONS = 60
 HANGUPS = 20
 QUEUES = ("support", "sales")
 REJECT_SHARE = 0.2
@@ -265,7 +265,9 @@ def test_racing_agents_never_exceed_capacity_never_double_assign_never_lose_a_ta
     threads = [race.guarded(race.work, a, i) for i, a in enumerate(agents + chatters)]
     threads.append(race.guarded(race.monitor))
     threads.append(race.guarded(race.sweep))
-    producers = [race.guarded(race.produce, range(k * 250, (k + 1) * 250)) for k in range(2)]
+    half = (CALLS + CONVERSATIONS) // 2
+    producers = [race.guarded(race.produce, range(start, stop))
+                 for start, stop in ((0, half), (half, CALLS + CONVERSATIONS))]
     hangups = race.guarded(race.hang_up)
     for thread in [*threads, *producers, hangups]:
         thread.start()
