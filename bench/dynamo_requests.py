@@ -52,18 +52,13 @@ def counted() -> Iterator[Counter[str]]:
             outer.update(calls)
 
 
-def run_on_local_dynamodb(description: str, run: Any, argv: list[str] | None = None) -> int:
-    """The command line of a benchmark that writes ``--interactions`` to a fresh DynamoDB
-    Local: start it, create the tables, call ``run(settings, interactions, seed)``, stop."""
-    import argparse
+@contextmanager
+def local_dynamodb() -> Iterator[Any]:
+    """A fresh DynamoDB Local with every table created; yields the bench's Settings."""
     import os
 
     from devtools.ddblocal import DynamoDBLocal, free_port, local_aws_environ
 
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--interactions", type=int, default=1000)
-    parser.add_argument("--seed", type=int, default=7)
-    args = parser.parse_args(argv)
     ddb = DynamoDBLocal(port=free_port())
     ddb.start()
     try:
@@ -77,7 +72,20 @@ def run_on_local_dynamodb(description: str, run: Any, argv: list[str] | None = N
                "HOTLINE_DYNAMODB_TIMEOUT": "5", **local_aws_environ(ddb.endpoint)}
         settings = Settings.from_environ(env)
         create_all(settings)
-        run(settings, args.interactions, args.seed)
+        yield settings
     finally:
         ddb.stop()
+
+
+def run_on_local_dynamodb(description: str, run: Any, argv: list[str] | None = None) -> int:
+    """The command line of a benchmark that writes ``--interactions`` to a fresh DynamoDB
+    Local: ``run(settings, interactions, seed)`` on it."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--interactions", type=int, default=1000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    with local_dynamodb() as settings:
+        run(settings, args.interactions, args.seed)
     return 0

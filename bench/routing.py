@@ -9,7 +9,6 @@ The budget is constant: the count must not grow with the queue.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
@@ -21,8 +20,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.dynamo_requests import counted
-from devtools.ddblocal import DynamoDBLocal, free_port, local_aws_environ
+from bench.dynamo_requests import counted, local_dynamodb
 
 SIZES = (10, 100, 1_000, 10_000)
 MATCHES_PER_SIZE = 20
@@ -115,21 +113,7 @@ def _queue(tenant_id: str) -> Any:
 
 
 def main() -> None:
-    ddb = DynamoDBLocal(port=free_port())
-    ddb.start()
-    try:
-        os.environ.update(local_aws_environ(ddb.endpoint))
-        from chalicelib.adapters.dynamo.tables import create_all
-        from chalicelib.config import Settings
-
-        env = {"PUBLIC_BASE_URL": "https://hotline.example.com",
-               "TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "TWILIO_AUTH_TOKEN": "bench",
-               "HOTLINE_JWT_SECRET": "b" * 32,
-               "HOTLINE_TABLE_PREFIX": "bench", "HOTLINE_DYNAMODB_TIMEOUT": "5",
-               **local_aws_environ(ddb.endpoint)}
-        settings = Settings.from_environ(env)
-        create_all(settings)
-
+    with local_dynamodb() as settings:
         print("DynamoDB requests per match (one offer), warm container:")
         print(f"{'waiting':>8} {'median':>7} {'max':>5}  per match, by operation")
         for size in SIZES:
@@ -138,8 +122,6 @@ def main() -> None:
             print(f"{row['size']:>8} {row['median']:>7g} {row['max']:>5}  {ops}")
         rate = matches_per_second(settings)
         print(f"\nmatches per second (one offer each, sequential, DynamoDB Local): {rate:.0f}")
-    finally:
-        ddb.stop()
 
 
 if __name__ == "__main__":
