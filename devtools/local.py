@@ -82,11 +82,13 @@ def banner(config: StackConfig, demo: Demo) -> str:
         f"  DynamoDB Local     {config.ddb_url}",
         "",
         f"  Demo business      {demo.tenant_id}, number {demo.number}",
-        f"  Owner login        {demo.owner_email} / {demo.password_owner}",
-        f"  Operator login     {demo.operator_email} / {demo.password_operator}",
+        "",
+        # "<who> login  <email> / <password>": two spaces after the label, labels aligned
+        f"     Owner login  {demo.owner_email} / {demo.password_owner}",
+        f"  Operator login  {demo.operator_email} / {demo.password_operator}",
     ]
     for email in demo.agent_emails:
-        lines.append(f"  Agent login        {email} / {demo.password_agent}")
+        lines.append(f"     Agent login  {email} / {demo.password_agent}")
     lines += [
         "",
         f"  Call the demo number from the phone page: {sim}/",
