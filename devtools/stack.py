@@ -40,6 +40,9 @@ class StackConfig:
     table_prefix: str = "hotline-local"
     time_scale: float = 1.0
     extra_env: dict[str, str] = field(default_factory=dict)
+    # How long the simulator waits for a webhook, in real seconds (None: Twilio's 15 s
+    # times time_scale, at least 2 s). A loaded test machine wants more than a scaled 2 s.
+    sim_webhook_timeout: float | None = None
 
     @property
     def app_url(self) -> str:
@@ -115,6 +118,8 @@ class Stack:
                    "--time-scale", str(cfg.time_scale)]
         if cfg.data_dir:
             sim_cmd += ["--data-dir", str(cfg.data_dir / "simulator")]
+        if cfg.sim_webhook_timeout is not None:
+            sim_cmd += ["--webhook-timeout", str(cfg.sim_webhook_timeout)]
         sim = self._spawn("simulator", sim_cmd, env)
         # `chalice local` with a listen backlog that holds a burst of webhooks (see there).
         app = self._spawn("app", [sys.executable, "-m", "devtools.app_server", "--stage",

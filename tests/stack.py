@@ -107,6 +107,10 @@ def stack() -> Iterator[RunningStack]:
     config = StackConfig(app_port=free_port(), sim_port=free_port(), ddb_port=free_port(),
                          data_dir=None, log_dir=log_dir, table_prefix="e2e",
                          time_scale=TIME_SCALE,
+                         # Twilio waits 15 s for a webhook; scaled to 1.5 s (2 s at least)
+                         # a loaded 2-core machine can miss it (an agent's connect
+                         # that redirects the caller), so the tests' carrier waits 8 s
+                         sim_webhook_timeout=8.0,
                          # outgoing webhooks to a receiver on 127.0.0.1 (as a local run);
                          # the journeys sign up a dozen businesses from this one address
                          extra_env={"HOTLINE_ALLOW_LOOPBACK_HTTP": "1",

@@ -128,7 +128,7 @@ def poll(predicate: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
 
 def retried(job: Callable[[], Any]) -> Any:
     """A customer whose call the app failed to answer in time on this shared machine
-    (the simulator's 2 s webhook timeout, Twilio's 11205) calls again. The failed call
+    (the simulator's webhook timeout, Twilio's 11205) calls again. The failed call
     is still an interaction: the reports count it like any other (compared below)."""
     for attempt in range(3):
         try:
