@@ -34,8 +34,7 @@ class Principal:
     tenant_id: str
     user_id: str
     role: Role
-    via: str = "session"  # "session" or "api_key"
-    key_id: str | None = None  # the API key's id when via == "api_key"
+    via: str = "session"  # "session" or "api_key" (then user_id is "key:<key id>")
 
     def require(self, at_least: Role) -> None:
         if _RANK[self.role] < _RANK[at_least]:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from enum import StrEnum
 
 from chalicelib.domain.errors import Forbidden
+from chalicelib.domain.instants import iso_utc
 
 # Inbound and outbound per medium, and web chat: what the operator switches per tenant.
 PERMISSIONS: tuple[str, ...] = ("voice_in", "voice_out", "sms_in", "sms_out", "whatsapp_in",
@@ -46,7 +46,7 @@ class TenantInactive(Forbidden):
                 Status.CLOSED.value: "this business is closed",
                 EXPIRED: "this business's rental has expired"}.get(reason, reason)
         if reason == EXPIRED and until is not None:
-            text += f" (it was valid until {_iso(until)})"
+            text += f" (it was valid until {iso_utc(until)})"
         super().__init__(f"{text}: changes are refused until the operator reactivates it")
         self.reason = reason
         self.until = until
@@ -91,10 +91,6 @@ def require_seat(seats: int | None, active_users: int) -> None:
     """One more active user must fit the operator's seat allowance (None: no limit)."""
     if seats is not None and active_users >= seats:
         raise NoSeatLeft(seats)
-
-
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
 
 
 @dataclass(frozen=True)
@@ -149,7 +145,7 @@ class Standing:
         """What the tenant's admin sees: why, and until when."""
         return {"status": self.status, "active": self.active(now),
                 "reason": self.reason(now),
-                "valid_until": _iso(self.valid_until) if self.valid_until else None,
+                "valid_until": iso_utc(self.valid_until) if self.valid_until else None,
                 "permissions": {p: self.allows(p) for p in PERMISSIONS},
                 "spending_cap": self.spending_cap,
-                "numbers_released_at": _iso(r) if (r := self.release_at()) else None}
+                "numbers_released_at": iso_utc(r) if (r := self.release_at()) else None}

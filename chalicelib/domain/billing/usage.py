@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.domain.billing.plan import KINDS
 from chalicelib.domain.errors import InvalidInput
+from chalicelib.domain.instants import iso_utc
 
 MONTH = re.compile(r"^(19[7-9]\d|2\d{3})-(0[1-9]|1[0-2])$")  # 1970-01 .. 2999-12
 
@@ -38,11 +39,9 @@ class UsageRecord:
 
     def to_dict(self) -> dict[str, object]:
         return {"kind": self.kind, "source": self.source, "quantity": self.quantity,
-                "at": _iso(self.at), "detail": self.detail}
+                "at": iso_utc(self.at), "detail": self.detail}
 
 
-def _iso(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, ZoneInfo("UTC")).isoformat().replace("+00:00", "Z")
 
 
 def month_of(at: float, timezone: str) -> str:

@@ -25,6 +25,7 @@ from chalicelib.domain.billing.usage import (
 )
 from chalicelib.domain.errors import HotlineError, InvalidInput, NotFound
 from chalicelib.domain.identity import PLATFORM_TENANT, PhoneNumber, Tenant
+from chalicelib.domain.instants import iso_utc
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +162,7 @@ class BillingService:
         counters = self._usage.counters(tenant_id, month)
         start, end = month_bounds(month, tenant.timezone)
         return {"month": month, "timezone": tenant.timezone,
-                "from": _iso(start), "to": _iso(end),
+                "from": iso_utc(start), "to": iso_utc(end),
                 "totals": {k: counters[k] for k in KINDS},
                 "records": [r.to_dict() for r in records], "next": following}
 
@@ -202,7 +203,3 @@ def _plan(tenant: Tenant) -> Mapping[str, Any] | None:
     return dict(tenant.plan) if tenant.plan else None
 
 
-def _iso(epoch: float) -> str:
-    from datetime import UTC, datetime
-
-    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")

@@ -109,4 +109,4 @@ class ApiKeys:
         if key.last_used_at is None or now - key.last_used_at >= TOUCH_EVERY_SECONDS:
             self.store.touch_key(key.tenant_id, key_id, now)
         return Principal(tenant_id=key.tenant_id, user_id=f"key:{key_id}",
-                         role=Role(key.role), via="api_key", key_id=key_id)
+                         role=Role(key.role), via="api_key")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from chalicelib.domain.errors import Conflict, NotFound
 from chalicelib.domain.identity import PLATFORM_TENANT, PhoneNumber, Tenant
+from chalicelib.domain.instants import iso_utc
 from chalicelib.domain.tenancy import PERMISSIONS, Status
 from chalicelib.services.operator.terms import TermsChange, read_change
 
@@ -33,9 +33,7 @@ class TenantStore(Protocol):
 
 
 def iso(epoch: float | None) -> str | None:
-    if epoch is None:
-        return None
-    return datetime.fromtimestamp(epoch, UTC).isoformat().replace("+00:00", "Z")
+    return None if epoch is None else iso_utc(epoch)
 
 
 class TenantOperations:
