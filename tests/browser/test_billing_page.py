@@ -54,6 +54,8 @@ def errors(page: Page) -> Iterator[list[str]]:
 
 @pytest.fixture
 def bill(page: Page, site: FakeSite, api: FakeApi, errors: list[str]) -> Page:
+    # the page's "this month" is the browser's: pin it inside MONTH (a run can cross midnight)
+    page.clock.set_fixed_time(f"{MONTH}-15T12:00:00Z")
     invoice = build_invoice("tn_test", MONTH, PLAN, UNITS)
     standing = Standing(spending_cap=50.0).public(time.time())
     api.reply("GET", "api/tenant", {"id": "tn_test", "name": "Aqua Pure", "standing": standing})

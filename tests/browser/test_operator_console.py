@@ -67,6 +67,8 @@ USAGE = {"month": MONTH, "timezone": "America/New_York", "next": None, "records"
 
 @pytest.fixture
 def console(page: Page, api: FakeApi) -> Page:
+    # the page's "this month" is the browser's: pin it inside MONTH (a run can cross midnight)
+    page.clock.set_fixed_time(f"{MONTH}-15T12:00:00Z")
     sign_in(page, {"id": "op_1", "tenant_id": "_platform", "email": "operator@hotline.example",
                    "name": "Pat Operator", "role": "operator", "mobile": None})
     api.reply("GET", "api/operator/tenants", {"tenants": TENANTS})
